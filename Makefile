@@ -1,0 +1,48 @@
+# fedsite's front door. `make run` serves the site with demo content; `make test`
+# runs the whole suite. Both work on a fresh clone with Python 3.11, git and make.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint install serve-setup clean
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 $(PYTHON)（Python 3.11）"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# A secret key generated once and kept in .env (ignored by git) for local use.
+.env:
+	@$(BIN)/python -c "import secrets; print('DJANGO_SECRET_KEY=' + secrets.token_urlsafe(50))" > .env
+	@echo "已生成本机使用的 .env（DJANGO_SECRET_KEY）"
+
+run: install .env
+	@set -a; . ./.env; set +a; \
+	export DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"; \
+	export DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-true}"; \
+	export DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-false}"; \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py load_demo_content && \
+	echo "网站：http://127.0.0.1:$(PORT)/   后台：http://127.0.0.1:$(PORT)/$${DJANGO_ADMIN_PATH:-admin}/" && \
+	exec $(BIN)/python manage.py runserver --insecure 127.0.0.1:$(PORT)
+
+test: install
+	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,40 @@
+import os
+
+from ckeditor_uploader import views as ckeditor_views
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, re_path
+from django.views.decorators.cache import never_cache
+from django.views.static import serve
+
+from news.sitemaps import sitemaps
+from news.uploads import editor_image_upload
+
+# The admin's address is a setting: a guessable /admin/ invites password guessing.
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin").strip("/") + "/"
+
+admin.site.site_header = f"{settings.SITE_NAME}网站管理"
+admin.site.site_title = f"{settings.SITE_NAME}网站管理"
+admin.site.index_title = "内容管理"
+
+urlpatterns = [
+    path(ADMIN_PATH, admin.site.urls),
+    # The editor's upload goes through our validating view; the names are the ones
+    # django-ckeditor's widget reverses.
+    path("ckeditor/upload/", editor_image_upload, name="ckeditor_upload"),
+    path(
+        "ckeditor/browse/",
+        never_cache(staff_member_required(ckeditor_views.browse)),
+        name="ckeditor_browse",
+    ),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("", include("news.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    # Local use only (`make run`); in production nginx serves MEDIA_ROOT.
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    ]

@@ -1,0 +1,115 @@
+"""RSS 2.0 and Atom 1.0 feeds, site-wide and per column.
+
+Each entry carries the full cleaned body (RSS content:encoded, Atom content) with
+absolute URLs, and the summary as its description.
+"""
+
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext as _
+
+from .models import Article, Column
+from .sanitize import absolutize_urls
+
+FEED_LENGTH = 20
+
+# The request's site root while a feed is being built. A Feed instance is shared
+# by every request, so per-request state must not live on it.
+_site_root = ContextVar("site_root", default="")
+
+
+class ContentRssFeed(Rss201rev2Feed):
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content:encoded", item["content"])
+
+
+class ContentAtomFeed(Atom1Feed):
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+class LatestArticlesFeed(Feed):
+    feed_type = ContentRssFeed
+    language = "zh-cn"
+
+    def __call__(self, request, *args, **kwargs):
+        token = _site_root.set(request.build_absolute_uri("/"))
+        try:
+            return super().__call__(request, *args, **kwargs)
+        finally:
+            _site_root.reset(token)
+
+    def title(self):
+        return settings.SITE_NAME
+
+    def description(self):
+        return _("%(site)s最新发布的新闻") % {"site": settings.SITE_NAME}
+
+    def link(self):
+        return reverse("news:home")
+
+    def items(self):
+        return Article.objects.live().select_related("column")[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.excerpt
+
+    def item_extra_kwargs(self, item):
+        return {"content": absolutize_urls(item.body, _site_root.get())}
+
+    # Dates in Beijing time (+0800), as the site shows them, rather than UTC.
+    def item_pubdate(self, item):
+        return timezone.localtime(item.published_at)
+
+    def item_updateddate(self, item):
+        return timezone.localtime(item.updated_at)
+
+    def item_author_name(self, item):
+        return item.author or item.source or None
+
+    def item_categories(self, item):
+        return [item.column.name]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = ContentAtomFeed
+    subtitle = LatestArticlesFeed.description
+
+
+class ColumnFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Column, slug=slug)
+
+    def title(self, column):
+        return f"{settings.SITE_NAME} - {column.name}"
+
+    def description(self, column):
+        return column.description or _("%(site)s %(column)s栏目最新发布") % {
+            "site": settings.SITE_NAME,
+            "column": column.name,
+        }
+
+    def link(self, column):
+        return column.get_absolute_url()
+
+    def items(self, column):
+        return Article.objects.live().in_column(column).select_related("column")[:FEED_LENGTH]
+
+
+class ColumnAtomFeed(ColumnFeed):
+    feed_type = ContentAtomFeed
+    subtitle = ColumnFeed.description

@@ -1,0 +1,86 @@
+import datetime
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Q
+
+from news.models import Article, Column
+from news.repair import repair_report
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+
+COLUMNS = [
+    ("部门动态", "bmdt", "市妇联各部门的工作动态。"),
+    ("通知公告", "tzgg", "市妇联发布的通知和公告。"),
+    ("工作动态", "gzdt", "全市各级妇联组织的工作动态。"),
+]
+
+# The March 8 report, restored by hand from the damaged seed copy: simplified
+# script, no pinyin annotations, full-width punctuation, the two garbled spots
+# (勇担当, 幸福婚姻大讲堂) put back. news/demo/march8_report.txt is that text.
+MARCH8 = {
+    "file": "march8_report.txt",
+    "published_at": datetime.datetime(2022, 3, 8, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+}
+
+DEMO_USERNAME = "admin"
+
+
+class Command(BaseCommand):
+    help = "载入演示内容（栏目、三八妇女节报道）并创建演示管理员；重复运行不会改动已有内容。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-user", action="store_true", help="不创建演示管理员账号"
+        )
+
+    @transaction.atomic
+    def handle(self, *args, no_user=False, **options):
+        columns = {}
+        for order, (name, slug, description) in enumerate(COLUMNS):
+            column, _ = Column.objects.get_or_create(
+                slug=slug, defaults={"name": name, "description": description, "order": order}
+            )
+            columns[column.name] = column
+
+        report = repair_report(
+            (DEMO_DIR / MARCH8["file"]).read_text(encoding="utf-8"), column_names=columns
+        )
+        if report.problems:
+            # The restored text is data we ship: it must be clean.
+            raise CommandError("\n".join(str(problem) for problem in report.problems))
+        column = columns[report.column_name]
+        # Matched by title or by its publish time, so that an editor's later change
+        # to either never makes a second run load the report again.
+        existing = column.articles.filter(
+            Q(title=report.title) | Q(published_at=MARCH8["published_at"])
+        ).first()
+        if existing:
+            self.stdout.write(f"已存在，未改动：{existing.title}")
+        else:
+            article = Article.objects.create(
+                title=report.title,
+                column=column,
+                body=report.body_html(),
+                status=Article.Status.PUBLISHED,
+                published_at=MARCH8["published_at"],
+                source=settings.SITE_NAME,
+            )
+            self.stdout.write(f"已载入：{article.title}")
+
+        if not no_user:
+            self._ensure_user()
+
+    def _ensure_user(self):
+        User = get_user_model()
+        password = os.environ.get("FEDSITE_DEMO_PASSWORD", "fedsite-demo-2026")
+        if User.objects.filter(username=DEMO_USERNAME).exists():
+            self.stdout.write(f"管理员账号 {DEMO_USERNAME} 已存在，未改动。")
+            return
+        User.objects.create_superuser(DEMO_USERNAME, email="", password=password)
+        self.stdout.write(f"已创建管理员账号：{DEMO_USERNAME} / {password}")

@@ -1,0 +1,177 @@
+from ckeditor_uploader.fields import RichTextUploadingField
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .sanitize import clean_html, html_to_text, summarize
+from .uploads import cover_upload_to, validate_image
+
+SUMMARY_LENGTH = 120
+
+
+def default_source():
+    # A callable, so that the federation's name stays a setting and not a migration.
+    return settings.SITE_NAME
+
+
+class Column(models.Model):
+    """A 栏目 such as 部门动态 or 通知公告."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    slug = models.SlugField(
+        _("网址名"), max_length=50, unique=True, help_text=_("用于网址，只能使用英文字母、数字和连字符。")
+    )
+    description = models.TextField(_("简介"), blank=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0, help_text=_("数字小的排在前面。"))
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("栏目")
+        verbose_name_plural = _("栏目")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("news:column", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def live(self):
+        """What the public may see: published, and its publish time has come.
+
+        A future publish time therefore needs no job to go live; it is simply
+        included once the clock passes it."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def in_column(self, column):
+        return self.filter(column=column)
+
+    def pinned_first(self):
+        return self.order_by("-is_pinned", "-published_at", "-id")
+
+    def for_listing(self):
+        # Lists show title, column, date and summary: leave the bodies in the database.
+        return self.select_related("column").defer("body", "body_text")
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    title = models.CharField(_("标题"), max_length=200)
+    column = models.ForeignKey(
+        Column, on_delete=models.PROTECT, related_name="articles", verbose_name=_("栏目")
+    )
+    summary = models.TextField(
+        _("摘要"), blank=True, help_text=_("可不填；不填时自动取正文开头约 120 字。")
+    )
+    body = RichTextUploadingField(_("正文"))
+    cover = models.ImageField(
+        _("封面图"),
+        upload_to=cover_upload_to,
+        blank=True,
+        validators=[validate_image],
+        # Stored so that pages can set width and height without opening the file.
+        width_field="cover_width",
+        height_field="cover_height",
+    )
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    author = models.CharField(_("作者"), max_length=100, blank=True)
+    source = models.CharField(_("来源"), max_length=100, default=default_source)
+    editor = models.CharField(_("责任编辑"), max_length=100, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        _("发布时间"),
+        null=True,
+        blank=True,
+        help_text=_("北京时间。填将来的时间即定时发布，到时自动显示；发布时不填则取当前时间。"),
+    )
+    is_pinned = models.BooleanField(_("置顶"), default=False)
+    view_count = models.PositiveIntegerField(_("阅读量"), default=0, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    # Derived on save, so that no page view sanitizes or strips HTML.
+    body_text = models.TextField(_("正文纯文本"), blank=True, editable=False)
+    excerpt = models.TextField(_("列表摘要"), blank=True, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("文章")
+        verbose_name_plural = _("文章")
+        indexes = [
+            # The all-news list and the feeds: live(), newest first.
+            models.Index(fields=["status", "-published_at"], name="article_live_idx"),
+            # A column's list: live() in one column, pinned first, newest first.
+            models.Index(
+                fields=["column", "status", "-is_pinned", "-published_at"],
+                name="article_column_live_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body = clean_html(self.body)
+        self.body_text = html_to_text(self.body)
+        self.excerpt = summarize(self.summary or self.body_text, SUMMARY_LENGTH)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_text", "excerpt"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        # The permalink names only the id: editing the title or moving the column
+        # never breaks a link that has been shared.
+        return reverse("news:article", kwargs={"pk": self.pk})
+
+    def is_live(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    is_live.boolean = True
+    is_live.short_description = _("公开可见")
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    def register_view(self):
+        """Count one reading. The increment happens in the database (UPDATE ... SET
+        view_count = view_count + 1), so concurrent readers never overwrite each other."""
+        Article.objects.filter(pk=self.pk).update(view_count=F("view_count") + 1)
+        self.view_count += 1
+
+    def neighbours(self):
+        """The previous (older) and next (newer) live articles in the same column."""
+        if self.published_at is None:
+            return None, None
+        siblings = Article.objects.live().in_column(self.column_id).only("id", "title")
+        older = siblings.filter(
+            Q(published_at__lt=self.published_at) | Q(published_at=self.published_at, id__lt=self.id)
+        ).order_by("-published_at", "-id")
+        newer = siblings.filter(
+            Q(published_at__gt=self.published_at) | Q(published_at=self.published_at, id__gt=self.id)
+        ).order_by("published_at", "id")
+        return older.first(), newer.first()

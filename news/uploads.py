@@ -1,0 +1,113 @@
+"""Image uploads: editor images and cover images, for staff only.
+
+An upload is judged by its content, never by its name or the browser's claimed
+type: Pillow must recognise it as one of the formats we serve, within a byte and
+a pixel budget. Stored names are generated, so they cannot collide or traverse.
+"""
+
+import json
+import re
+import uuid
+
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from PIL import Image, UnidentifiedImageError
+
+# Pillow format name -> stored extension. No SVG: it can carry script.
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+
+
+def inspect_image(file):
+    """Return the stored extension for a valid image upload, or raise ValidationError."""
+    size = getattr(file, "size", None)
+    if size is not None and size > settings.IMAGE_UPLOAD_MAX_BYTES:
+        raise ValidationError(
+            _("图片不能超过 %(limit)s MB（此文件 %(size).1f MB）。"),
+            code="too_large",
+            params={"limit": settings.IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024),
+                    "size": size / (1024 * 1024)},
+        )
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            image_format = image.format
+            width, height = image.size
+            if width * height > settings.IMAGE_UPLOAD_MAX_PIXELS:
+                raise ValidationError(
+                    _("图片尺寸过大（%(width)s×%(height)s 像素），请缩小后再上传。"),
+                    code="too_many_pixels",
+                    params={"width": width, "height": height},
+                )
+            image.verify()
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
+            ValueError) as error:
+        raise ValidationError(
+            _("这不是可用的图片文件，请上传 JPG、PNG、GIF 或 WebP 图片。"), code="not_an_image"
+        ) from error
+    finally:
+        file.seek(0)
+    if image_format not in IMAGE_FORMATS:
+        raise ValidationError(
+            _("不支持 %(format)s 格式，请上传 JPG、PNG、GIF 或 WebP 图片。"),
+            code="bad_format",
+            params={"format": image_format},
+        )
+    return IMAGE_FORMATS[image_format]
+
+
+def validate_image(file):
+    """Model and form field validator."""
+    inspect_image(file)
+
+
+def generated_name(folder, extension):
+    """uploads/2026/11/<random>.jpg: the client's file name never reaches the disk."""
+    today = timezone.localdate()
+    return f"{folder}/{today:%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+def cover_upload_to(instance, filename):
+    # The field's validator has already accepted the content; take the extension
+    # from the content again rather than from the client's name.
+    return generated_name("covers", inspect_image(instance.cover.file))
+
+
+_FUNC_NUM = re.compile(r"^\d{1,6}$")
+
+
+def _editor_response(request, url=None, error=None):
+    """Answer in the form CKEditor asked for: JSON (drag and drop, paste) or the
+    file-browser dialog's callback script."""
+    func_num = request.GET.get("CKEditorFuncNum", "")
+    if request.GET.get("responseType") == "json" or not _FUNC_NUM.match(func_num):
+        if error:
+            return JsonResponse({"uploaded": 0, "error": {"message": error}})
+        return JsonResponse({"uploaded": 1, "url": url, "fileName": url.rsplit("/", 1)[-1]})
+    # json.dumps escapes quotes; "</" is escaped so the string cannot close the script.
+    args = json.dumps(url or "").replace("</", "<\\/"), json.dumps(error or "").replace("</", "<\\/")
+    script = f"window.parent.CKEDITOR.tools.callFunction({func_num}, {args[0]}, {args[1]});"
+    return HttpResponse(f"<script>{script}</script>", content_type="text/html; charset=utf-8")
+
+
+@csrf_exempt  # CKEditor 4 posts without Django's token; the staff session is SameSite=Lax.
+@require_POST
+@staff_member_required
+def editor_image_upload(request):
+    upload = request.FILES.get("upload")
+    if upload is None:
+        return _editor_response(request, error=_("没有收到文件。"))
+    try:
+        extension = inspect_image(upload)
+    except ValidationError as error:
+        return _editor_response(request, error=" ".join(error.messages))
+    saved = default_storage.save(generated_name("uploads", extension), upload)
+    return _editor_response(request, url=default_storage.url(saved))

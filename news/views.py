@@ -1,0 +1,94 @@
+from collections import defaultdict
+
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import ListView
+
+from .models import Article, Column
+
+HOME_PINNED = 5
+HOME_LATEST = 10
+HOME_PER_COLUMN = 6
+
+
+def home(request):
+    columns = list(Column.objects.all())
+    live = Article.objects.live().for_listing()
+    # The newest few of every column in one query (a window function), so the home
+    # page costs the same number of queries however many columns there are.
+    ranked = live.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("column_id")],
+            order_by=[F("is_pinned").desc(), F("published_at").desc(), F("id").desc()],
+        )
+    ).filter(rank__lte=HOME_PER_COLUMN)
+    by_column = defaultdict(list)
+    for article in ranked.order_by("column_id", "rank"):
+        by_column[article.column_id].append(article)
+    return render(
+        request,
+        "news/home.html",
+        {
+            "pinned": live.filter(is_pinned=True)[:HOME_PINNED],
+            "latest": live[:HOME_LATEST],
+            "column_blocks": [(column, by_column[column.id]) for column in columns],
+            "nav_columns": columns,
+        },
+    )
+
+
+class ArticleListView(ListView):
+    """All news, newest first, 20 a page. ?page=abc or a page past the end is a 404."""
+
+    template_name = "news/article_list.html"
+    context_object_name = "articles"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Article.objects.live().for_listing()
+
+
+class ColumnArticleListView(ArticleListView):
+    """One column: pinned first, then newest first."""
+
+    def get(self, request, *args, **kwargs):
+        self.column = get_object_or_404(Column, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().in_column(self.column).pinned_first()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            column=self.column, current_column_slug=self.column.slug, **kwargs
+        )
+
+
+def article_detail(request, pk):
+    article = get_object_or_404(Article.objects.select_related("column"), pk=pk)
+    preview = not article.is_live()
+    if preview and not request.user.has_perm("news.view_article"):
+        # Drafts, withdrawn and scheduled articles do not exist for the public.
+        raise Http404
+    if not preview:
+        article.register_view()
+    previous, following = article.neighbours()
+    response = render(
+        request,
+        "news/article_detail.html",
+        {
+            "article": article,
+            "preview": preview,
+            "previous": previous,
+            "next": following,
+            "current_column_slug": article.column.slug,
+        },
+    )
+    if preview:
+        # A staff preview must never be stored by a browser or a shared cache.
+        add_never_cache_headers(response)
+    return response
