@@ -26,7 +26,10 @@ _site_root = ContextVar("site_root", default="")
 
 class ContentRssFeed(Rss201rev2Feed):
     def rss_attributes(self):
-        return {**super().rss_attributes(), "xmlns:content": "http://purl.org/rss/1.0/modules/content/"}
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)

@@ -22,10 +22,15 @@ class Column(models.Model):
 
     name = models.CharField(_("名称"), max_length=50, unique=True)
     slug = models.SlugField(
-        _("网址名"), max_length=50, unique=True, help_text=_("用于网址，只能使用英文字母、数字和连字符。")
+        _("网址名"),
+        max_length=50,
+        unique=True,
+        help_text=_("用于网址，只能使用英文字母、数字和连字符。"),
     )
     description = models.TextField(_("简介"), blank=True)
-    order = models.PositiveSmallIntegerField(_("排序"), default=0, help_text=_("数字小的排在前面。"))
+    order = models.PositiveSmallIntegerField(
+        _("排序"), default=0, help_text=_("数字小的排在前面。")
+    )
 
     class Meta:
         ordering = ["order", "id"]
@@ -169,9 +174,11 @@ class Article(models.Model):
             return None, None
         siblings = Article.objects.live().in_column(self.column_id).only("id", "title")
         older = siblings.filter(
-            Q(published_at__lt=self.published_at) | Q(published_at=self.published_at, id__lt=self.id)
+            Q(published_at__lt=self.published_at)
+            | Q(published_at=self.published_at, id__lt=self.id)
         ).order_by("-published_at", "-id")
         newer = siblings.filter(
-            Q(published_at__gt=self.published_at) | Q(published_at=self.published_at, id__gt=self.id)
+            Q(published_at__gt=self.published_at)
+            | Q(published_at=self.published_at, id__gt=self.id)
         ).order_by("published_at", "id")
         return older.first(), newer.first()

@@ -31,8 +31,10 @@ def inspect_image(file):
         raise ValidationError(
             _("图片不能超过 %(limit)s MB（此文件 %(size).1f MB）。"),
             code="too_large",
-            params={"limit": settings.IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024),
-                    "size": size / (1024 * 1024)},
+            params={
+                "limit": settings.IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024),
+                "size": size / (1024 * 1024),
+            },
         )
     try:
         file.seek(0)
@@ -46,10 +48,20 @@ def inspect_image(file):
                     params={"width": width, "height": height},
                 )
             image.verify()
+        # verify() checks the container only; decoding proves the pixels are all there
+        # (a truncated JPEG passes verify but shows half an image).
+        file.seek(0)
+        with Image.open(file) as image:
+            image.load()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
-            ValueError) as error:
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as error:
         raise ValidationError(
             _("这不是可用的图片文件，请上传 JPG、PNG、GIF 或 WebP 图片。"), code="not_an_image"
         ) from error
@@ -93,7 +105,10 @@ def _editor_response(request, url=None, error=None):
             return JsonResponse({"uploaded": 0, "error": {"message": error}})
         return JsonResponse({"uploaded": 1, "url": url, "fileName": url.rsplit("/", 1)[-1]})
     # json.dumps escapes quotes; "</" is escaped so the string cannot close the script.
-    args = json.dumps(url or "").replace("</", "<\\/"), json.dumps(error or "").replace("</", "<\\/")
+    args = (
+        json.dumps(url or "").replace("</", "<\\/"),
+        json.dumps(error or "").replace("</", "<\\/"),
+    )
     script = f"window.parent.CKEDITOR.tools.callFunction({func_num}, {args[0]}, {args[1]});"
     return HttpResponse(f"<script>{script}</script>", content_type="text/html; charset=utf-8")
 

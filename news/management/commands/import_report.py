@@ -18,9 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--column", help="栏目网址名；不填时按文件第一行的栏目名识别")
         parser.add_argument("--author", default="")
         parser.add_argument("--source", default="")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="只检查并报告，不创建文章"
-        )
+        parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不创建文章")
 
     def handle(self, *args, path, column, author, source, dry_run, **options):
         file = Path(path)
@@ -60,7 +58,9 @@ class Command(BaseCommand):
             if source:
                 article.source = source
             article.save()
-        self.stdout.write(self.style.SUCCESS(f"已创建草稿，编号 {article.pk}，请在后台核对后发布。"))
+        self.stdout.write(
+            self.style.SUCCESS(f"已创建草稿，编号 {article.pk}，请在后台核对后发布。")
+        )
 
     def _column(self, slug, name_in_file, columns):
         if slug:

@@ -35,9 +35,7 @@ class Command(BaseCommand):
     help = "载入演示内容（栏目、三八妇女节报道）并创建演示管理员；重复运行不会改动已有内容。"
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--no-user", action="store_true", help="不创建演示管理员账号"
-        )
+        parser.add_argument("--no-user", action="store_true", help="不创建演示管理员账号")
 
     @transaction.atomic
     def handle(self, *args, no_user=False, **options):
