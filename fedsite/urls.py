@@ -30,6 +30,7 @@ urlpatterns = [
         name="ckeditor_browse",
     ),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("stats/", include("stats.urls")),
     path("", include("news.urls")),
 ]
 

@@ -1,0 +1,364 @@
+"""Importing yearly figures from the spreadsheets counties send (CSV or XLSX).
+
+`read_rows` turns a file into dictionaries; `plan_import` checks every row and
+compares it with the database, without writing; `apply_import` writes a plan that
+has no bad row, in one transaction. A file with any bad row changes nothing.
+
+The columns are the open-data export's (year, group, indicator, unit, value,
+qualifier, kind, as_of, source_url), or their Chinese names (年度, 分组, 指标, 单位,
+数值, 限定, 类型, 截至日期, 来源网址), so an export can be edited and imported back.
+A value may be written as the report writes it: 8万余, 约3万, 近万, 58.1万.
+"""
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlparse
+
+from django.db import transaction
+from django.urls import Resolver404, resolve
+
+from news.models import Article
+from news.repair import read_text
+
+from . import figures
+from .models import FIRST_YEAR, LAST_YEAR, Indicator, YearlyValue
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 5000
+
+COLUMNS = ["year", "group", "indicator", "unit", "value", "qualifier", "kind", "as_of", "source_url"]
+REQUIRED = {"year", "group", "indicator", "value"}
+HEADER_ALIASES = {
+    "年度": "year", "年份": "year", "分组": "group", "指标": "indicator", "指标名称": "indicator",
+    "单位": "unit", "数值": "value", "数据": "value", "限定": "qualifier", "类型": "kind",
+    "截至日期": "as_of", "截至": "as_of", "来源网址": "source_url", "来源": "source_url",
+}  # fmt: skip
+KIND_NAMES = {
+    "yearly": YearlyValue.Kind.YEARLY, "年度": YearlyValue.Kind.YEARLY,
+    "running_total": YearlyValue.Kind.RUNNING_TOTAL, "累计": YearlyValue.Kind.RUNNING_TOTAL,
+}  # fmt: skip
+QUALIFIER_NAMES = {
+    "exact": figures.EXACT, "准确": figures.EXACT, "准确数": figures.EXACT,
+    "more_than": figures.MORE_THAN, "余": figures.MORE_THAN, "多于": figures.MORE_THAN,
+    "about": figures.ABOUT, "约": figures.ABOUT,
+    "nearly": figures.NEARLY, "近": figures.NEARLY,
+}  # fmt: skip
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read."""
+
+
+@dataclass
+class RowResult:
+    line: int
+    raw: dict
+    action: str = ""  # "create", "update", "unchanged"
+    errors: list[str] = field(default_factory=list)
+    indicator: Indicator | None = None
+    fields: dict = field(default_factory=dict)
+    existing: YearlyValue | None = None
+    scale_given: bool = False
+
+    @property
+    def new_display(self):
+        if not self.fields:
+            return ""
+        f = self.fields
+        return figures.format_figure(f["value"], f["qualifier"], f["scale"], self.indicator.unit)
+
+    @property
+    def old_display(self):
+        return self.existing.display if self.existing else ""
+
+
+@dataclass
+class ImportPlan:
+    rows: list[RowResult]
+
+    @property
+    def bad_rows(self):
+        return [row for row in self.rows if row.errors]
+
+    @property
+    def is_valid(self):
+        return bool(self.rows) and not self.bad_rows
+
+    def count(self, action):
+        return sum(1 for row in self.rows if row.action == action and not row.errors)
+
+    @property
+    def created_count(self):
+        return self.count("create")
+
+    @property
+    def updated_count(self):
+        return self.count("update")
+
+    @property
+    def unchanged_count(self):
+        return self.count("unchanged")
+
+
+def read_rows(name, data):
+    """Rows of a CSV or XLSX file as dictionaries keyed by the English column names.
+    The format is judged by content: an XLSX file is a zip archive."""
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(f"文件超过 {MAX_BYTES // (1024 * 1024)} MB。")
+    if not data:
+        raise ImportFileError("文件是空的。")
+    if data[:4] == b"PK\x03\x04":
+        table = _xlsx_table(data)
+    elif name.lower().endswith((".xlsx", ".xls")):
+        raise ImportFileError("这不是有效的 XLSX 文件（旧版 .xls 请另存为 .xlsx 或 CSV）。")
+    else:
+        table = _csv_table(data)
+    return _as_dicts(table)
+
+
+def _xlsx_table(data):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise ImportFileError("这不是有效的 XLSX 文件。") from error
+    try:
+        sheet = workbook.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
+    finally:
+        workbook.close()
+
+
+def _csv_table(data):
+    text = read_text(data)  # UTF-8 (with BOM) or GB18030, as Excel and WPS save CSV
+    if "\x00" in text:
+        raise ImportFileError("这不是 CSV 文本文件。")
+    header = text.split("\n", 1)[0]
+    # Excel's "Unicode text" export is tab-separated; everything else uses commas.
+    delimiter = "\t" if "\t" in header and "," not in header else ","
+    try:
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as error:
+        raise ImportFileError(f"CSV 文件格式有误：{error}") from error
+
+
+def _as_dicts(table):
+    table = [row for row in table if any(cell_text(cell) for cell in row)]
+    if not table:
+        raise ImportFileError("文件中没有数据。")
+    header = [HEADER_ALIASES.get(cell_text(cell), cell_text(cell).lower()) for cell in table[0]]
+    missing = REQUIRED - set(header)
+    if missing:
+        names = "、".join(sorted(missing))
+        raise ImportFileError(f"表头缺少必需的列：{names}（第一行应为列名，见 README）。")
+    if len(table) - 1 > MAX_ROWS:
+        raise ImportFileError(f"一次最多导入 {MAX_ROWS} 行。")
+    rows = []
+    for line, cells in enumerate(table[1:], start=2):
+        rows.append((line, {key: cells[i] if i < len(cells) else None
+                            for i, key in enumerate(header) if key in COLUMNS}))  # fmt: skip
+    return rows
+
+
+def cell_text(cell):
+    """A cell as text: 2021.0 -> "2021", a date -> "2022-03-08", None -> ""."""
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime.datetime):
+        cell = cell.date()
+    if isinstance(cell, datetime.date):
+        return cell.isoformat()
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return str(cell).strip()
+
+
+def plan_import(rows, default_source=None):
+    """Check every row and compare it with the database; writes nothing."""
+    indicators = {
+        (indicator.group.name, indicator.name): indicator
+        for indicator in Indicator.objects.select_related("group")
+    }
+    results = [_check_row(line, raw, indicators, default_source) for line, raw in rows]
+    _mark_duplicates(results)
+    _compare_with_database(results)
+    return ImportPlan(results)
+
+
+def _check_row(line, raw, indicators, default_source):
+    row = RowResult(line=line, raw={key: cell_text(value) for key, value in raw.items()})
+    text = row.raw
+    errors = row.errors
+
+    year = _year(raw.get("year"), errors)
+    indicator = indicators.get((text.get("group", ""), text.get("indicator", "")))
+    if indicator is None:
+        errors.append(f"没有这个指标：{text.get('group', '')} / {text.get('indicator', '')}")
+    elif text.get("unit") and text["unit"] != indicator.unit:
+        errors.append(f"单位应为“{indicator.unit}”，表中为“{text['unit']}”")
+    row.indicator = indicator
+
+    kind = KIND_NAMES.get(text.get("kind") or "yearly")
+    if kind is None:
+        errors.append(f"类型应为 yearly（年度）或 running_total（累计），表中为“{text['kind']}”")
+
+    value = qualifier = scale = None
+    try:
+        value, qualifier, scale = _value(raw.get("value"), text.get("qualifier", ""))
+    except figures.FigureError as error:
+        errors.append(str(error))
+    # A bare number (58100, as the export writes it) says nothing about how the
+    # report writes it; _compare_with_database keeps the stored way or picks one.
+    row.scale_given = scale != figures.PLAIN
+
+    as_of = _date(raw.get("as_of"), errors)
+    if kind == YearlyValue.Kind.RUNNING_TOTAL and as_of is None and not errors:
+        errors.append("累计数必须填写截至日期（as_of）")
+    if kind == YearlyValue.Kind.YEARLY and as_of is not None:
+        errors.append("年度数不填截至日期；若为累计数，类型请填 running_total（累计）")
+
+    source = _source(text.get("source_url", ""), errors) or default_source
+
+    if not errors:
+        row.fields = {
+            "year": year, "kind": kind, "value": value, "qualifier": qualifier,
+            "scale": scale, "as_of": as_of, "source_article": source,
+        }  # fmt: skip
+    return row
+
+
+def _year(cell, errors):
+    text = cell_text(cell)
+    if not re.fullmatch(r"\d{4}", text):
+        errors.append(f"年度应为四位数字，表中为“{text}”")
+        return None
+    year = int(text)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        errors.append(f"年度应在 {FIRST_YEAR} 到 {LAST_YEAR} 之间，表中为 {year}")
+        return None
+    return year
+
+
+def _value(cell, qualifier_text):
+    if isinstance(cell, int | float | Decimal) and not isinstance(cell, bool):
+        try:
+            value, qualifier, scale = Decimal(str(cell)), figures.EXACT, figures.PLAIN
+        except InvalidOperation as error:
+            raise figures.FigureError(f"无法识别的数值：{cell}") from error
+        if value < 0:
+            raise figures.FigureError(f"数值不能为负数：{cell}")
+    else:
+        value, qualifier, scale = figures.parse_figure(cell_text(cell))
+    if value >= Decimal(10) ** 12:
+        raise figures.FigureError(f"数值过大：{cell_text(cell)}")
+    if qualifier_text:
+        stated = QUALIFIER_NAMES.get(qualifier_text)
+        if stated is None:
+            raise figures.FigureError(
+                f"限定应为 exact、more_than、about 或 nearly，表中为“{qualifier_text}”"
+            )
+        if qualifier != figures.EXACT and stated != qualifier:
+            raise figures.FigureError(f"数值“{cell_text(cell)}”与限定“{qualifier_text}”矛盾")
+        qualifier = stated
+    return value, qualifier, scale
+
+
+_DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
+
+
+def _date(cell, errors):
+    if cell is None or cell_text(cell) == "":
+        return None
+    if isinstance(cell, datetime.datetime):
+        return cell.date()
+    if isinstance(cell, datetime.date):
+        return cell
+    text = cell_text(cell)
+    for fmt in _DATE_FORMATS:
+        try:
+            date = datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+        if FIRST_YEAR <= date.year <= LAST_YEAR:
+            return date
+    errors.append(f"截至日期应为 2022-03-08 这样的日期，表中为“{text}”")
+    return None
+
+
+def _source(url, errors):
+    """The article a figure comes from, given as its address on this site."""
+    if not url:
+        return None
+    try:
+        match = resolve(urlparse(url).path)
+    except Resolver404:
+        match = None
+    if match is None or match.view_name != "news:article":
+        errors.append(f"来源网址不是本站文章的地址：{url}")
+        return None
+    article = Article.objects.filter(pk=match.kwargs["pk"]).first()
+    if article is None:
+        errors.append(f"来源文章不存在：{url}")
+    return article
+
+
+def _mark_duplicates(results):
+    seen = {}
+    for row in results:
+        if row.errors:
+            continue
+        key = (row.indicator.pk, row.fields["year"], row.fields["kind"])
+        if key in seen:
+            row.errors.append(f"与第 {seen[key]} 行重复（同一指标、年度和类型只能有一个数值）")
+        else:
+            seen[key] = row.line
+
+
+def _compare_with_database(results):
+    good = [row for row in results if not row.errors]
+    existing = {
+        (value.indicator_id, value.year, value.kind): value
+        for value in YearlyValue.objects.filter(
+            indicator__in={row.indicator.pk for row in good}
+        ).select_related("indicator", "source_article")
+    }
+    for row in good:
+        current = existing.get((row.indicator.pk, row.fields["year"], row.fields["kind"]))
+        row.existing = current
+        if not row.scale_given:
+            row.fields["scale"] = current.scale if current else _default_scale(row.fields["value"])
+        if current is None:
+            row.action = "create"
+        elif all(getattr(current, name) == new for name, new in row.fields.items()):
+            row.action = "unchanged"
+        else:
+            row.action = "update"
+
+
+def _default_scale(value):
+    # 581000 reads as 58.1万 in a report; 11000 stays 11000.
+    return figures.WAN if value >= 100_000 and value % 1000 == 0 else figures.PLAIN
+
+
+@transaction.atomic
+def apply_import(plan):
+    """Write a plan with no bad row. Returns the number of values created and updated."""
+    if not plan.is_valid:
+        raise ValueError("导入文件有错误的行，未做任何修改。")
+    created = updated = 0
+    for row in plan.rows:
+        if row.action == "create":
+            YearlyValue.objects.create(indicator=row.indicator, **row.fields)
+            created += 1
+        elif row.action == "update":
+            for name, new in row.fields.items():
+                setattr(row.existing, name, new)
+            row.existing.save()
+            updated += 1
+    return created, updated
