@@ -135,8 +135,14 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "body" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "body_text", "excerpt"}
+        if update_fields is not None:
+            # Derived columns follow whatever they derive from.
+            derived = set()
+            if {"body", "summary"} & set(update_fields):
+                derived |= {"body", "body_text", "excerpt"}
+            if "status" in update_fields:
+                derived.add("published_at")
+            kwargs["update_fields"] = {*update_fields, *derived}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -62,7 +62,11 @@ def to_simplified(text):
     return _converter().convert(text)
 
 
-_URL = re.compile(r"((?:https?|ftp)://[\x21-\x7e]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]+)")
+# An address never ends on punctuation (as Django's urlize trims it), so the comma
+# after "https://example.gov.cn," is still prose.
+_URL = re.compile(
+    r"((?:https?|ftp)://[\x21-\x7e]*[A-Za-z0-9/#=&_~%+-]|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]+)"
+)
 
 
 def _fullwidth_punctuation(line):

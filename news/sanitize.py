@@ -35,9 +35,10 @@ DROP_WITH_CONTENT = {"script", "style", "title", "head", "noscript", "template",
 _NUMERIC = re.compile(r"^\d{1,5}$")
 _H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 # Paragraphs that hold nothing visible: Word/WPS leave many of these behind.
-_EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|\u00a0|\u3000|<br>)*</p>")
+_INLINE = r"</?(?:strong|b|em|i|u|s|sub|sup)>"
+_EMPTY_PARAGRAPH = re.compile(rf"<p>(?:\s|&nbsp;|\u00a0|\u3000|<br>|{_INLINE})*</p>")
 # Leading spaces typed to indent a paragraph; the stylesheet indents 2em already.
-_LEADING_SPACE = re.compile(r"<p>(?:\s|&nbsp;|\u00a0|\u3000)+")
+_LEADING_SPACE = re.compile(r"<p>((?:<(?:strong|b|em|i|u)>)*)(?:\s|&nbsp;|\u00a0|\u3000)+")
 _ROOT_URL = re.compile(r'(\s(?:href|src)=")(/(?!/)[^"]*)"')
 _BLOCK_END = re.compile(r"</(?:p|h[2-4]|li|blockquote|figcaption|caption|tr)>|<br>|<hr>")
 _TAG = re.compile(r"<[^>]+>")
@@ -77,7 +78,7 @@ def clean_html(raw):
         strip_comments=True,
         set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
     )
-    cleaned = _LEADING_SPACE.sub("<p>", cleaned)
+    cleaned = _LEADING_SPACE.sub(r"<p>\1", cleaned)
     cleaned = _EMPTY_PARAGRAPH.sub("", cleaned)
     return cleaned.strip()
 

@@ -14,6 +14,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -29,11 +30,11 @@ def inspect_image(file):
     size = getattr(file, "size", None)
     if size is not None and size > settings.IMAGE_UPLOAD_MAX_BYTES:
         raise ValidationError(
-            _("图片不能超过 %(limit)s MB（此文件 %(size).1f MB）。"),
+            _("图片不能超过 %(limit)s（此文件 %(size)s）。"),
             code="too_large",
             params={
-                "limit": settings.IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024),
-                "size": size / (1024 * 1024),
+                "limit": filesizeformat(settings.IMAGE_UPLOAD_MAX_BYTES),
+                "size": filesizeformat(size),
             },
         )
     try:
@@ -93,14 +94,14 @@ def cover_upload_to(instance, filename):
     return generated_name("covers", inspect_image(instance.cover.file))
 
 
-_FUNC_NUM = re.compile(r"^\d{1,6}$")
+_FUNC_NUM = re.compile(r"\d{1,6}")
 
 
 def _editor_response(request, url=None, error=None):
     """Answer in the form CKEditor asked for: JSON (drag and drop, paste) or the
     file-browser dialog's callback script."""
     func_num = request.GET.get("CKEditorFuncNum", "")
-    if request.GET.get("responseType") == "json" or not _FUNC_NUM.match(func_num):
+    if request.GET.get("responseType") == "json" or not _FUNC_NUM.fullmatch(func_num):
         if error:
             return JsonResponse({"uploaded": 0, "error": {"message": error}})
         return JsonResponse({"uploaded": 1, "url": url, "fileName": url.rsplit("/", 1)[-1]})

@@ -1,0 +1,304 @@
+"""The editors' side: the article admin, used through the test client as a logged-in
+superuser (the editor_client fixture), in Chinese."""
+
+import datetime
+import re
+import zoneinfo
+
+import pytest
+from django.contrib.admin import helpers
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from news.models import Article
+from tests.factories import ArticleFactory, ColumnFactory
+
+pytestmark = pytest.mark.django_db
+
+BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
+CHANGELIST = "admin:news_article_changelist"
+
+
+def page(response):
+    return response.content.decode()
+
+
+def column_headers(response):
+    thead = re.search(r"<thead>(.*?)</thead>", page(response), re.DOTALL).group(1)
+    return [re.sub(r"<[^>]+>|\s+", "", th) for th in re.findall(r"<th\b.*?</th>", thead, re.DOTALL)]
+
+
+def article_form(column, **overrides):
+    """The fields of the add/change form as the browser posts them."""
+    data = {
+        "title": "市妇联召开三八国际妇女节表彰大会",
+        "column": column.pk,
+        "body": "<p>大会表彰了一批先进集体和个人。</p>",
+        "status": Article.Status.DRAFT,
+        "published_at_0": "",
+        "published_at_1": "",
+        "source": "市妇联",
+        "author": "",
+        "editor": "",
+        "summary": "",
+        "_save": "保存",
+    }
+    data.update(overrides)
+    return data
+
+
+def run_action(client, action, articles):
+    return client.post(
+        reverse(CHANGELIST),
+        {
+            "action": action,
+            helpers.ACTION_CHECKBOX_NAME: [article.pk for article in articles],
+            "index": 0,
+        },
+        follow=True,
+    )
+
+
+def reload(*articles):
+    for article in articles:
+        article.refresh_from_db()
+
+
+# -- The list --------------------------------------------------------------------------
+
+
+def test_article_list_shows_title_column_and_status_in_chinese(editor_client, column):
+    ArticleFactory(title="巾帼建功标兵评选结果公示", column=column)
+    ArticleFactory(title="尚未发布的稿件", column=column, status=Article.Status.DRAFT)
+
+    response = editor_client.get(reverse(CHANGELIST))
+
+    assert response.status_code == 200
+    headers = column_headers(response)
+    for header in ("标题", "栏目", "状态", "发布时间", "置顶", "公开可见"):
+        assert header in headers
+    content = page(response)
+    assert "巾帼建功标兵评选结果公示" in content
+    assert "尚未发布的稿件" in content
+    assert "部门动态" in content
+    assert "已发布" in content
+    assert "草稿" in content
+
+
+def test_search_finds_an_article_by_a_word_in_its_body(editor_client, column):
+    ArticleFactory(
+        title="工作动态",
+        column=column,
+        body="<p>开展<strong>家庭教育</strong>指导服务进社区活动。</p>",
+    )
+    ArticleFactory(title="其他消息", column=column, body="<p>召开座谈会。</p>")
+
+    response = editor_client.get(reverse(CHANGELIST), {"q": "家庭教育"})
+
+    assert response.status_code == 200
+    assert [article.title for article in response.context["cl"].result_list] == ["工作动态"]
+    assert "其他消息" not in page(response)
+
+
+# -- Adding and editing ----------------------------------------------------------------
+
+
+def test_adding_an_article_stores_it_with_a_sanitized_body(editor_client, column):
+    body = (
+        '<p onclick="steal()">大会表彰了一批先进集体。</p><script>alert(document.cookie)</script>'
+    )
+
+    response = editor_client.post(
+        reverse("admin:news_article_add"),
+        article_form(
+            column,
+            body=body,
+            status=Article.Status.PUBLISHED,
+            published_at_0="2025-03-08",
+            published_at_1="09:30",
+            author="张敏",
+        ),
+    )
+
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.title == "市妇联召开三八国际妇女节表彰大会"
+    assert article.column == column
+    assert article.body == "<p>大会表彰了一批先进集体。</p>"
+    assert article.published_at == datetime.datetime(2025, 3, 8, 9, 30, tzinfo=BEIJING)
+    assert article.author == "张敏"
+    assert article.is_live()
+
+
+def test_adding_a_published_article_without_a_time_publishes_it_now(editor_client, column):
+    before = timezone.now()
+
+    editor_client.post(
+        reverse("admin:news_article_add"), article_form(column, status=Article.Status.PUBLISHED)
+    )
+
+    article = Article.objects.get()
+    assert before <= article.published_at <= timezone.now()
+    assert article.is_live()
+
+
+def test_adding_an_article_with_a_future_time_schedules_it(editor_client, column):
+    editor_client.post(
+        reverse("admin:news_article_add"),
+        article_form(
+            column,
+            status=Article.Status.PUBLISHED,
+            published_at_0="2999-01-01",
+            published_at_1="08:00",
+        ),
+    )
+
+    article = Article.objects.get()
+    assert article.is_scheduled
+    assert not Article.objects.live().exists()
+
+
+def test_article_without_a_title_is_not_saved(editor_client, column):
+    response = editor_client.post(reverse("admin:news_article_add"), article_form(column, title=""))
+
+    assert response.status_code == 200
+    assert "title" in response.context["adminform"].form.errors
+    assert "这个字段是必填项" in page(response)
+    assert not Article.objects.exists()
+
+
+def test_editing_an_article_keeps_its_address(editor_client, column):
+    article = ArticleFactory(title="旧标题", column=column)
+    url = article.get_absolute_url()
+    other_column = ColumnFactory(name="通知公告", slug="tzgg")
+    published_at = timezone.localtime(article.published_at)
+
+    response = editor_client.post(
+        reverse("admin:news_article_change", args=[article.pk]),
+        article_form(
+            other_column,
+            title="新标题",
+            status=Article.Status.PUBLISHED,
+            published_at_0=f"{published_at:%Y-%m-%d}",
+            published_at_1=f"{published_at:%H:%M:%S}",
+        ),
+    )
+
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "新标题"
+    assert article.get_absolute_url() == url
+    public = Client().get(url)
+    assert public.status_code == 200
+    assert "新标题" in page(public)
+
+
+# -- Actions on selected rows ----------------------------------------------------------
+
+
+def test_publish_action_publishes_now_or_keeps_the_scheduled_time(editor_client, column):
+    future = timezone.now() + datetime.timedelta(days=2)
+    undated = ArticleFactory(column=column, status=Article.Status.DRAFT, published_at=None)
+    scheduled = ArticleFactory(column=column, status=Article.Status.DRAFT, published_at=future)
+    not_selected = ArticleFactory(column=column, status=Article.Status.DRAFT, published_at=None)
+    before = timezone.now()
+
+    response = run_action(editor_client, "publish", [undated, scheduled])
+
+    assert "已发布 2 篇文章。" in page(response)
+    reload(undated, scheduled, not_selected)
+    assert undated.status == Article.Status.PUBLISHED
+    assert before <= undated.published_at <= timezone.now()
+    assert undated.is_live()
+    assert scheduled.status == Article.Status.PUBLISHED
+    assert scheduled.published_at == future
+    assert scheduled.is_scheduled
+    assert not scheduled.is_live()
+    assert not_selected.status == Article.Status.DRAFT
+
+
+def test_withdraw_action_takes_selected_articles_off_the_site(editor_client, column):
+    withdrawn = ArticleFactory(column=column)
+    kept = ArticleFactory(column=column)
+
+    response = run_action(editor_client, "withdraw", [withdrawn])
+
+    assert "已撤回 1 篇文章。" in page(response)
+    reload(withdrawn, kept)
+    assert withdrawn.status == Article.Status.WITHDRAWN
+    assert not withdrawn.is_live()
+    assert list(Article.objects.live()) == [kept]
+    assert Client().get(withdrawn.get_absolute_url()).status_code == 404
+
+
+def test_pin_and_unpin_actions(editor_client, column):
+    first, second, other = ArticleFactory.create_batch(3, column=column)
+
+    run_action(editor_client, "pin", [first, second])
+    reload(first, second, other)
+    assert (first.is_pinned, second.is_pinned, other.is_pinned) == (True, True, False)
+
+    run_action(editor_client, "unpin", [first])
+    reload(first, second, other)
+    assert (first.is_pinned, second.is_pinned, other.is_pinned) == (False, True, False)
+
+
+# -- Previewing a draft ----------------------------------------------------------------
+
+
+def test_view_on_site_shows_a_draft_to_staff_and_is_never_cached(editor_client, column):
+    draft = ArticleFactory(
+        title="待审核的稿件", column=column, status=Article.Status.DRAFT, published_at=None
+    )
+    change_page = editor_client.get(reverse("admin:news_article_change", args=[draft.pk]))
+    view_on_site = reverse(
+        "admin:view_on_site", args=[ContentType.objects.get_for_model(Article).pk, draft.pk]
+    )
+    assert view_on_site in page(change_page)
+
+    response = editor_client.get(view_on_site, follow=True)
+
+    assert response.redirect_chain[-1][0].endswith(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "待审核的稿件" in page(response)
+    cache_control = response["Cache-Control"]
+    for directive in ("no-cache", "no-store", "max-age=0"):
+        assert directive in cache_control
+
+
+def test_draft_does_not_exist_for_the_public(column):
+    draft = ArticleFactory(column=column, status=Article.Status.DRAFT, published_at=None)
+
+    assert Client().get(draft.get_absolute_url()).status_code == 404
+
+
+def test_previewing_a_draft_does_not_count_as_a_reading(editor_client, column):
+    draft = ArticleFactory(column=column, status=Article.Status.DRAFT, published_at=None)
+
+    editor_client.get(draft.get_absolute_url())
+
+    draft.refresh_from_db()
+    assert draft.view_count == 0
+
+
+# -- Logging in ------------------------------------------------------------------------
+
+
+def test_admin_login_page_is_in_chinese(client):
+    response = client.get(reverse("admin:login"))
+
+    assert response.status_code == 200
+    content = page(response)
+    assert '<html lang="zh-hans"' in content
+    assert "市妇联网站管理" in content
+    for label in ("用户名", "密码", "登录"):
+        assert label in content
+
+
+def test_admin_requires_logging_in(client):
+    response = client.get(reverse(CHANGELIST))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))

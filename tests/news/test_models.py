@@ -1,0 +1,298 @@
+"""Articles: who may see them, what the lists show of them, and how they are counted.
+
+The visibility rule is written twice on purpose (a queryset for lists, an instance
+check for the detail page); these tests hold the two to the same answers.
+"""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from news.models import SUMMARY_LENGTH, Article
+from tests.factories import ArticleFactory, ColumnFactory
+
+pytestmark = pytest.mark.django_db
+
+SECOND = datetime.timedelta(seconds=1)
+DAY = datetime.timedelta(days=1)
+
+
+def ago(delta):
+    return timezone.now() - delta
+
+
+def is_listed(article):
+    return Article.objects.live().filter(pk=article.pk).exists()
+
+
+# -- Who may see an article ------------------------------------------------------------
+
+VISIBILITY_CASES = [
+    pytest.param(Article.Status.DRAFT, -DAY, False, id="draft-with-a-past-time"),
+    pytest.param(Article.Status.DRAFT, None, False, id="draft-without-a-time"),
+    pytest.param(Article.Status.WITHDRAWN, -DAY, False, id="withdrawn"),
+    pytest.param(Article.Status.PUBLISHED, SECOND, False, id="published-one-second-from-now"),
+    pytest.param(Article.Status.PUBLISHED, 30 * DAY, False, id="scheduled-next-month"),
+    pytest.param(Article.Status.PUBLISHED, -SECOND, True, id="published-one-second-ago"),
+    pytest.param(Article.Status.PUBLISHED, -365 * DAY, True, id="published-last-year"),
+]
+
+
+@pytest.mark.parametrize(("status", "offset", "public"), VISIBILITY_CASES)
+def test_only_published_articles_whose_time_has_come_are_public(status, offset, public):
+    """The lists (live()) and the detail page (is_live) give the same answer."""
+    published_at = None if offset is None else timezone.now() + offset
+    article = ArticleFactory(status=status, published_at=published_at)
+
+    assert is_listed(article) is public
+    assert article.is_live() is public
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Set the time the site believes it is (both live() and is_live read timezone.now)."""
+
+    def set_to(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return set_to
+
+
+def test_future_article_is_hidden_until_its_time_and_then_appears_by_itself(clock):
+    publish_at = timezone.now() + datetime.timedelta(hours=3)
+    article = ArticleFactory(published_at=publish_at)
+
+    clock(publish_at - SECOND)
+    assert not is_listed(article)
+    assert not article.is_live()
+    assert article.is_scheduled
+
+    clock(publish_at + SECOND)
+    assert is_listed(article)
+    assert article.is_live()
+    assert not article.is_scheduled
+
+
+def test_article_goes_public_at_exactly_its_publish_time(clock):
+    publish_at = timezone.now() + datetime.timedelta(hours=3)
+    article = ArticleFactory(published_at=publish_at)
+
+    clock(publish_at)
+
+    assert is_listed(article)
+    assert article.is_live()
+
+
+# -- Publishing ------------------------------------------------------------------------
+
+
+def test_publishing_without_a_time_stamps_the_current_time():
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    before = timezone.now()
+
+    article.status = Article.Status.PUBLISHED
+    article.save()
+
+    article.refresh_from_db()
+    assert before <= article.published_at <= timezone.now()
+    assert article.is_live()
+    assert is_listed(article)
+
+
+def test_saving_a_draft_does_not_invent_a_publish_time():
+    """Otherwise the draft's creation time would later show as its publication date."""
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+
+    article.title = "修改后的标题"
+    article.save()
+
+    article.refresh_from_db()
+    assert article.published_at is None
+
+
+def test_publishing_keeps_a_time_the_editor_set():
+    publish_at = timezone.now() + DAY
+    article = ArticleFactory(status=Article.Status.DRAFT, published_at=publish_at)
+
+    article.status = Article.Status.PUBLISHED
+    article.save()
+
+    article.refresh_from_db()
+    assert article.published_at == publish_at
+    assert article.is_scheduled
+
+
+# -- Summaries -------------------------------------------------------------------------
+
+
+def test_article_without_summary_shows_the_start_of_its_body():
+    article = ArticleFactory(
+        summary="", body="<h2>活动概况</h2><p>全市妇联系统开展<strong>巾帼大宣讲</strong>活动。</p>"
+    )
+
+    assert article.excerpt == "活动概况 全市妇联系统开展巾帼大宣讲活动。"
+
+
+def test_derived_summary_is_cut_to_120_characters_without_a_sentence_end():
+    article = ArticleFactory(summary="", body="<p>" + "妇" * 300 + "</p>")
+
+    assert len(article.excerpt) == SUMMARY_LENGTH == 120
+    assert article.excerpt == "妇" * 119 + "…"
+
+
+def test_derived_summary_stops_at_the_end_of_a_sentence_when_there_is_one():
+    first_sentence = "市妇联召开全市妇联系统工作会议" + "，部署全年工作" * 10 + "。"
+    body = f"<p>{first_sentence}会议指出" + "要继续做好各项工作" * 20 + "</p>"
+    assert 60 <= len(first_sentence) <= 120
+
+    article = ArticleFactory(summary="", body=body)
+
+    assert article.excerpt == first_sentence
+
+
+def test_short_body_is_the_whole_summary():
+    article = ArticleFactory(summary="", body="<p>简短通知。</p>")
+
+    assert article.excerpt == "简短通知。"
+
+
+def test_html_never_leaks_into_the_derived_summary():
+    body = (
+        '<p class="MsoNormal" style="color:red"><a href="https://example.com/">链接</a>'
+        '<img src="/media/a.png" alt="图片说明"><script>alert("x")</script>'
+        "妇女&amp;儿童" + "发展纲要" * 40 + "</p>"
+    )
+
+    article = ArticleFactory(summary="", body=body)
+
+    assert article.excerpt.startswith("链接妇女&儿童发展纲要")
+    for fragment in ("<", ">", "&amp;", "alert", "href", "MsoNormal", "图片说明"):
+        assert fragment not in article.excerpt
+
+
+def test_cut_never_splits_an_html_entity():
+    """The cut is made on the text, so '&amp;' cannot be left half-written as '&am'."""
+    article = ArticleFactory(summary="", body="<p>" + "字" * 117 + "&amp;" * 10 + "</p>")
+
+    assert "&am" not in article.excerpt
+    assert article.excerpt == "字" * 117 + "&&…"
+
+
+def test_written_summary_wins_over_the_body():
+    article = ArticleFactory(summary="编辑撰写的摘要。", body="<p>正文开头的文字。</p>")
+
+    assert article.excerpt == "编辑撰写的摘要。"
+
+
+def test_clearing_the_summary_goes_back_to_the_body():
+    article = ArticleFactory(summary="编辑撰写的摘要。", body="<p>正文开头的文字。</p>")
+
+    article.summary = ""
+    article.save()
+
+    article.refresh_from_db()
+    assert article.excerpt == "正文开头的文字。"
+
+
+def test_editing_the_body_updates_the_derived_summary():
+    article = ArticleFactory(summary="", body="<p>旧的正文。</p>")
+
+    article.body = "<p>新的正文。</p>"
+    article.save()
+
+    article.refresh_from_db()
+    assert article.excerpt == "新的正文。"
+    assert article.body_text == "新的正文。"
+
+
+# -- Permalinks ------------------------------------------------------------------------
+
+
+def test_permalink_survives_a_new_title_and_column(client):
+    article = ArticleFactory(title="旧标题")
+    url = article.get_absolute_url()
+
+    article.title = "新标题"
+    article.column = ColumnFactory(name="通知公告", slug="tzgg")
+    article.save()
+
+    assert article.get_absolute_url() == url
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "新标题" in response.content.decode()
+
+
+# -- Reading counts --------------------------------------------------------------------
+
+
+def test_two_readers_at_once_are_both_counted():
+    """Each reader holds a copy loaded before the other counted; neither overwrites."""
+    article = ArticleFactory()
+    first_reader = Article.objects.get(pk=article.pk)
+    second_reader = Article.objects.get(pk=article.pk)
+
+    first_reader.register_view()
+    second_reader.register_view()
+
+    article.refresh_from_db()
+    assert article.view_count == 2
+    assert second_reader.view_count == 1  # the page shows its own copy's count
+
+
+def test_reading_the_page_counts_one_view(client):
+    article = ArticleFactory()
+
+    client.get(article.get_absolute_url())
+    client.get(article.get_absolute_url())
+
+    article.refresh_from_db()
+    assert article.view_count == 2
+
+
+# -- Previous and next -----------------------------------------------------------------
+
+
+def test_previous_and_next_stay_in_the_column_and_skip_what_is_not_public():
+    column, other_column = ColumnFactory(), ColumnFactory()
+    older = ArticleFactory(column=column, published_at=ago(4 * DAY))
+    ArticleFactory(column=column, status=Article.Status.DRAFT, published_at=ago(3 * DAY))
+    ArticleFactory(column=column, status=Article.Status.WITHDRAWN, published_at=ago(3 * DAY))
+    ArticleFactory(column=other_column, published_at=ago(3 * DAY))
+    current = ArticleFactory(column=column, published_at=ago(2 * DAY))
+    ArticleFactory(column=other_column, published_at=ago(1.5 * DAY))
+    newer = ArticleFactory(column=column, published_at=ago(1 * DAY))
+    ArticleFactory(column=column, published_at=timezone.now() + DAY)  # scheduled
+
+    previous, following = current.neighbours()
+
+    assert (previous.pk, following.pk) == (older.pk, newer.pk)
+    assert older.neighbours()[0] is None
+    assert newer.neighbours()[1] is None  # the scheduled one is not shown yet
+
+
+def test_articles_published_at_the_same_moment_still_link_to_each_other():
+    """An import stamps a batch with one time; none of them may be skipped."""
+    column = ColumnFactory()
+    moment = ago(DAY)
+    first, second, third = (ArticleFactory(column=column, published_at=moment) for _ in range(3))
+
+    assert first.neighbours()[1].pk == second.pk
+    assert second.neighbours()[0].pk == first.pk
+    assert second.neighbours()[1].pk == third.pk
+    assert third.neighbours()[0].pk == second.pk
+
+
+# -- Pinned articles -------------------------------------------------------------------
+
+
+def test_pinned_articles_come_first_then_newest_first():
+    column = ColumnFactory()
+    old_pinned = ArticleFactory(column=column, is_pinned=True, published_at=ago(30 * DAY))
+    new_pinned = ArticleFactory(column=column, is_pinned=True, published_at=ago(20 * DAY))
+    older = ArticleFactory(column=column, published_at=ago(2 * DAY))
+    newest = ArticleFactory(column=column, published_at=ago(1 * DAY))
+
+    ordered = Article.objects.live().in_column(column).pinned_first()
+
+    assert list(ordered) == [new_pinned, old_pinned, newest, older]
