@@ -9,6 +9,7 @@ from django.urls import include, path, re_path
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
+from news.cache import cache_public_page as cached
 from news.sitemaps import sitemaps
 from news.uploads import editor_image_upload
 
@@ -29,7 +30,7 @@ urlpatterns = [
         never_cache(staff_member_required(ckeditor_views.browse)),
         name="ckeditor_browse",
     ),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("sitemap.xml", cached(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("stats/", include("stats.urls")),
     path("", include("news.urls")),
 ]

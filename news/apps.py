@@ -6,3 +6,9 @@ class NewsConfig(AppConfig):
     name = "news"
     verbose_name = _("新闻")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .models import Article, Attachment, Column
+        from .signals import watch
+
+        watch(Article, Column, Attachment)

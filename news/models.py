@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .sanitize import clean_html, html_to_text, summarize
 from .uploads import cover_upload_to, validate_image
@@ -20,6 +21,14 @@ def default_source():
 class Column(models.Model):
     """A 栏目 such as 部门动态 or 通知公告."""
 
+    class Kind(models.TextChoices):
+        # Inspections of public websites fail a news-type column left for more than
+        # two weeks and a notice-type column left for more than six months.
+        NEWS = "news", _("动态类")
+        NOTICE = "notice", _("公告类")
+
+    DEFAULT_INTERVAL_DAYS = {Kind.NEWS: 14, Kind.NOTICE: 180}
+
     name = models.CharField(_("名称"), max_length=50, unique=True)
     slug = models.SlugField(
         _("网址名"),
@@ -30,6 +39,13 @@ class Column(models.Model):
     description = models.TextField(_("简介"), blank=True)
     order = models.PositiveSmallIntegerField(
         _("排序"), default=0, help_text=_("数字小的排在前面。")
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.NEWS)
+    update_interval_days = models.PositiveSmallIntegerField(
+        _("更新周期（天）"),
+        null=True,
+        blank=True,
+        help_text=_("超过这么多天没有新文章即为逾期。不填：动态类 14 天，公告类 180 天。"),
     )
 
     class Meta:
@@ -42,6 +58,10 @@ class Column(models.Model):
 
     def get_absolute_url(self):
         return reverse("news:column", kwargs={"slug": self.slug})
+
+    @property
+    def interval_days(self):
+        return self.update_interval_days or self.DEFAULT_INTERVAL_DAYS[self.kind]
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -66,6 +86,7 @@ class ArticleQuerySet(models.QuerySet):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
+        REVIEW = "review", _("待审核")
         PUBLISHED = "published", _("已发布")
         WITHDRAWN = "withdrawn", _("已撤回")
 
@@ -101,6 +122,31 @@ class Article(models.Model):
         help_text=_("北京时间。填将来的时间即定时发布，到时自动显示；发布时不填则取当前时间。"),
     )
     is_pinned = models.BooleanField(_("置顶"), default=False)
+    review_comment = models.TextField(_("审核意见"), blank=True, editable=False)
+    # A change to a published article is written as a separate draft (修改稿) that
+    # points at it; the public keeps the published version until a reviewer
+    # approves the change, which is then copied onto it (news.workflow).
+    revision_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="pending_changes",
+        verbose_name=_("修改的是"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("创建人"),
+    )
+    # Optimistic lock: each save increments it; a form based on an older number
+    # is refused instead of overwriting a colleague's edit.
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
     view_count = models.PositiveIntegerField(_("阅读量"), default=0, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -110,11 +156,19 @@ class Article(models.Model):
     excerpt = models.TextField(_("列表摘要"), blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["view_count", "body_text", "excerpt", "version", "cover_width",
+                         "cover_height"],
+        verbose_name=_("文章历史版本"),
+    )  # fmt: skip
 
     class Meta:
         ordering = ["-published_at", "-id"]
         verbose_name = _("文章")
         verbose_name_plural = _("文章")
+        permissions = [
+            ("publish_article", _("可以审核、发布、退回和撤回文章")),
+        ]
         indexes = [
             # The all-news list and the feeds: live(), newest first.
             models.Index(fields=["status", "-published_at"], name="article_live_idx"),
@@ -188,3 +242,74 @@ class Article(models.Model):
             | Q(published_at=self.published_at, id__gt=self.id)
         ).order_by("published_at", "id")
         return older.first(), newer.first()
+
+
+class ReviewEvent(models.Model):
+    """The audit trail: every submission, approval, return and withdrawal."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("提交审核")
+        APPROVE = "approve", _("审核通过并发布")
+        SEND_BACK = "send_back", _("退回修改")
+        WITHDRAW = "withdraw", _("撤回")
+        APPLY_CHANGE = "apply_change", _("修改稿审核通过")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, related_name="review_events",
+        verbose_name=_("文章"),
+    )  # fmt: skip
+    article_title = models.CharField(_("文章标题"), max_length=200)
+    action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("操作人"),
+    )  # fmt: skip
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    from_status = models.CharField(_("原状态"), max_length=10, choices=Article.Status.choices)
+    to_status = models.CharField(_("新状态"), max_length=10, choices=Article.Status.choices)
+    comment = models.TextField(_("意见"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("审核记录")
+        verbose_name_plural = _("审核记录")
+
+    def __str__(self):
+        return f"{self.get_action_display()}：{self.article_title}"
+
+
+class Attachment(models.Model):
+    """A file listed under an article's body: PDF, Word, Excel, WPS or an image."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("文章")
+    )
+    title = models.CharField(_("名称"), max_length=200, blank=True,
+                             help_text=_("不填则用文件名。"))  # fmt: skip
+    file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/", max_length=255)
+    original_name = models.CharField(_("原文件名"), max_length=255, editable=False)
+    file_type = models.CharField(_("类型"), max_length=10, editable=False)
+    size = models.PositiveBigIntegerField(_("大小（字节）"), default=0, editable=False)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("news:attachment", kwargs={"pk": self.pk})
+
+    @property
+    def display_name(self):
+        return self.title or self.original_name
+
+    @property
+    def type_label(self):
+        from .attachments import type_label
+
+        return type_label(self.file_type)

@@ -93,6 +93,7 @@ def article_detail(request, pk):
             "previous": previous,
             "next": following,
             "current_column_slug": article.column.slug,
+            "attachments": article.attachments.all(),
             # The work figures this article reports (stats app), one query.
             "figures": article.cited_values.select_related("indicator").order_by(
                 "indicator__group__order", "indicator__order", "indicator_id"

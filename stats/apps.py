@@ -3,6 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StatsConfig(AppConfig):
-    # Empty for now: the yearly work indicators arrive with issue 3.
     name = "stats"
     verbose_name = _("工作数据")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from news.signals import watch
+
+        from .models import Indicator, IndicatorGroup, YearlyValue
+
+        watch(IndicatorGroup, Indicator, YearlyValue)

@@ -31,7 +31,17 @@ from .models import FIRST_YEAR, LAST_YEAR, Indicator, YearlyValue
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 
-COLUMNS = ["year", "group", "indicator", "unit", "value", "qualifier", "kind", "as_of", "source_url"]
+COLUMNS = [
+    "year",
+    "group",
+    "indicator",
+    "unit",
+    "value",
+    "qualifier",
+    "kind",
+    "as_of",
+    "source_url",
+]
 REQUIRED = {"year", "group", "indicator", "value"}
 HEADER_ALIASES = {
     "年度": "year", "年份": "year", "分组": "group", "指标": "indicator", "指标名称": "indicator",
@@ -228,8 +238,11 @@ def _check_row(line, raw, indicators, default_source):
     if not errors:
         row.fields = {
             "year": year, "kind": kind, "value": value, "qualifier": qualifier,
-            "scale": scale, "as_of": as_of, "source_article": source,
+            "scale": scale, "as_of": as_of,
         }  # fmt: skip
+        if source is not None:
+            # An empty source_url keeps the article a figure already cites.
+            row.fields["source_article"] = source
     return row
 
 

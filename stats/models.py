@@ -33,9 +33,14 @@ class Indicator(models.Model):
     )
     name = models.CharField(_("名称"), max_length=100)
     slug = models.SlugField(
-        _("网址名"), max_length=60, unique=True, help_text=_("用于网址，只能使用英文字母、数字和连字符。")
+        _("网址名"),
+        max_length=60,
+        unique=True,
+        help_text=_("用于网址，只能使用英文字母、数字和连字符。"),
     )
-    unit = models.CharField(_("单位"), max_length=10, help_text=_("如：场次、人次、户、人、名、个、期、课时"))
+    unit = models.CharField(
+        _("单位"), max_length=10, help_text=_("如：场次、人次、户、人、名、个、期、课时")
+    )
     description = models.TextField(_("说明"), blank=True)
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 

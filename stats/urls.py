@@ -1,12 +1,14 @@
 from django.urls import path
 
+from news.cache import cache_public_page as cached
+
 from . import views
 
 app_name = "stats"
 
 urlpatterns = [
-    path("", views.overview, name="overview"),
-    path("export.csv", views.export_csv, name="export_csv"),
-    path("export.json", views.export_json, name="export_json"),
-    path("<slug:slug>/", views.indicator_detail, name="indicator"),
+    path("", cached(views.overview), name="overview"),
+    path("export.csv", cached(views.export_csv), name="export_csv"),
+    path("export.json", cached(views.export_json), name="export_json"),
+    path("<slug:slug>/", cached(views.indicator_detail), name="indicator"),
 ]

@@ -1,6 +1,6 @@
 import csv
-from decimal import Decimal
 from collections import defaultdict
+from decimal import Decimal
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -31,6 +31,11 @@ def _chosen_year(request, years):
     return int(raw)
 
 
+def _reading_order(value):
+    indicator = value.indicator
+    return (indicator.group.order, indicator.group_id, indicator.order, indicator.id, value.kind)
+
+
 @require_GET
 def overview(request):
     years = list(YearlyValue.objects.years())
@@ -41,8 +46,7 @@ def overview(request):
         for value in YearlyValue.objects.for_year(year - 1)
     } if year else {}  # fmt: skip
     groups = defaultdict(list)
-    for value in sorted(values, key=lambda v: (v.indicator.group.order, v.indicator.group_id,
-                                               v.indicator.order, v.indicator_id, v.kind)):  # fmt: skip
+    for value in sorted(values, key=_reading_order):
         value.change = year_on_year(value, previous.get((value.indicator_id, value.kind)))
         groups[value.indicator.group].append(value)
     return render(
@@ -67,8 +71,12 @@ def indicator_detail(request, slug):
                                         previous.year == value.year - 1 else None)  # fmt: skip
             previous = value
         series.append(
-            {"kind": kind, "label": label, "rows": rows,
-             "svg": charts.series_svg(indicator, rows, label)}  # fmt: skip
+            {
+                "kind": kind,
+                "label": label,
+                "rows": rows,
+                "svg": charts.series_svg(indicator, rows, label),
+            }  # fmt: skip
         )
     sources = {value.source_article for value in values if value.source_article}
     sources = sorted(
@@ -130,4 +138,3 @@ def export_json(request):
         {"fields": EXPORT_FIELDS, "values": rows},
         json_dumps_params={"ensure_ascii": False, "indent": 1},
     )
-

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import ArticleFactory, ColumnFactory
 
@@ -20,3 +21,11 @@ def editor_client(client, django_user_model):
     client.force_login(user)
     client.user = user
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache, as cached pages would leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()

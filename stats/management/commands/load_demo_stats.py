@@ -14,7 +14,9 @@ REPORT_TITLE = "市妇联：巾帼勇担当 展现新作为"
 
 
 class Command(BaseCommand):
-    help = "载入演示数据：三八妇女节报道中的全部工作数据，并关联到该报道；重复运行不会改动已有数据。"
+    help = (
+        "载入演示数据：三八妇女节报道中的全部工作数据，并关联到该报道；重复运行不会改动已有数据。"
+    )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -27,7 +29,9 @@ class Command(BaseCommand):
         )
         plan = importing.plan_import(rows, default_source=report)
         if plan.bad_rows:
-            raise CommandError("\n".join(f"第 {row.line} 行：{row.errors}" for row in plan.bad_rows))
+            raise CommandError(
+                "\n".join(f"第 {row.line} 行：{row.errors}" for row in plan.bad_rows)
+            )
         # Only what is missing: a figure an editor has since corrected stays as it is.
         plan.rows = [row for row in plan.rows if row.action == "create"]
         created = importing.apply_import(plan)[0] if plan.rows else 0

@@ -1,0 +1,172 @@
+"""Article attachments: checked by content, stored under generated names, and
+served only as downloads.
+
+A file is accepted when its bytes are what its extension claims: PDF, Word and
+Excel (old binary and new OOXML), WPS Office (.wps, .et, .dps, which are OLE2
+compound files like old Office) and JPEG/PNG/GIF/WebP images. OOXML files carrying
+macros are refused. Downloads go through `download`, with the detected content
+type, `Content-Disposition: attachment` and a sandbox policy, so a browser never
+renders or runs one.
+"""
+
+import os
+import unicodedata
+import uuid
+import zipfile
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Attachment
+from .uploads import inspect_image
+
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+# extension -> (content type, label shown to readers)
+TYPES = {
+    "pdf": ("application/pdf", "PDF"),
+    "doc": ("application/msword", "Word"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word"),
+    "xls": ("application/vnd.ms-excel", "Excel"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel"),
+    "wps": ("application/vnd.ms-works", "WPS 文字"),
+    "et": ("application/vnd.ms-excel", "WPS 表格"),
+    "dps": ("application/vnd.ms-powerpoint", "WPS 演示"),
+    "jpg": ("image/jpeg", "图片"),
+    "png": ("image/png", "图片"),
+    "gif": ("image/gif", "图片"),
+    "webp": ("image/webp", "图片"),
+}
+IMAGE_EXTENSIONS = {"jpg", "png", "gif", "webp"}
+EXTENSION_ALIASES = {"jpeg": "jpg"}
+ALLOWED_LABEL = "PDF、Word（doc/docx）、Excel（xls/xlsx）、WPS（wps/et/dps）或图片"
+
+
+def _extension(name):
+    extension = os.path.splitext(name)[1].lower().lstrip(".")
+    return EXTENSION_ALIASES.get(extension, extension)
+
+
+def _ooxml_kind(file):
+    try:
+        with zipfile.ZipFile(file) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        return "macro"
+    if "[Content_Types].xml" not in names:
+        return None
+    if any(name.startswith("word/") for name in names):
+        return "docx"
+    if any(name.startswith("xl/") for name in names):
+        return "xlsx"
+    return None
+
+
+def detect_type(file, name):
+    """Return the extension the content proves, or raise ValidationError."""
+    extension = _extension(name)
+    if extension not in TYPES:
+        raise ValidationError(
+            _("不支持 .%(ext)s 文件。可以上传 %(allowed)s。"),
+            code="bad_extension",
+            params={"ext": extension or "?", "allowed": ALLOWED_LABEL},
+        )
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if file.size > limit:
+        raise ValidationError(
+            _("附件不能超过 %(limit)s（此文件 %(size)s）。"),
+            code="too_large",
+            params={"limit": filesizeformat(limit), "size": filesizeformat(file.size)},
+        )
+    file.seek(0)
+    head = file.read(8)
+    file.seek(0)
+    mismatch = ValidationError(
+        _("文件内容与扩展名 .%(ext)s 不符，可能已损坏或被改名，未上传。"),
+        code="content_mismatch",
+        params={"ext": extension},
+    )
+    if extension == "pdf":
+        if not head.startswith(b"%PDF-"):
+            raise mismatch
+    elif extension in {"doc", "xls", "wps", "et", "dps"}:
+        if head != OLE2:
+            raise mismatch
+    elif extension in {"docx", "xlsx"}:
+        kind = _ooxml_kind(file)
+        file.seek(0)
+        if kind == "macro":
+            raise ValidationError(_("含有宏的文档不能上传，请另存为不含宏的格式。"), code="macro")
+        if kind != extension:
+            raise mismatch
+    elif extension in IMAGE_EXTENSIONS:
+        try:
+            detected = inspect_image(file)
+        except ValidationError:
+            raise mismatch from None
+        if detected != extension:
+            raise mismatch
+    return extension
+
+
+def clean_original_name(name):
+    """The client's file name, for display and the download only: no path, no
+    control characters, at most 120 characters."""
+    base = os.path.basename(name.replace("\\", "/"))
+    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip(" .")
+    stem, dot, extension = base.rpartition(".")
+    if len(base) > 120:
+        base = f"{stem[: 119 - len(extension)]}.{extension}" if dot else base[:120]
+    return base or "附件"
+
+
+class AttachmentForm(forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ["file", "title", "order"]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not hasattr(upload, "content_type"):  # unchanged, already stored
+            return upload
+        extension = detect_type(upload, upload.name)
+        self.instance.original_name = clean_original_name(upload.name)
+        self.instance.file_type = extension
+        self.instance.size = upload.size
+        today = timezone.localdate()
+        upload.name = f"{today:%Y%m}-{uuid.uuid4().hex}.{extension}"
+        return upload
+
+
+def type_label(extension):
+    return TYPES.get(extension, ("", extension.upper()))[1]
+
+
+def download(request, pk):
+    attachment = get_object_or_404(Attachment.objects.select_related("article"), pk=pk)
+    article = attachment.article
+    if not article.is_live() and not request.user.is_staff:
+        raise Http404
+    content_type = TYPES.get(attachment.file_type, ("application/octet-stream",))[0]
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.original_name or os.path.basename(attachment.file.name),
+        content_type=content_type,
+    )
+    # Even if a browser tried to show it, it could run nothing.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,156 @@
+"""The review rule (编辑撰稿，审核发布): state changes of an article.
+
+    draft --submit--> review --approve--> published --withdraw--> withdrawn
+      ^                 |
+      +---send back-----+   (with the reviewer's comment)
+
+An editor may write and submit; only a user with news.publish_article approves,
+sends back or withdraws. An editor's change to a published article is saved as a
+separate draft (修改稿, `revision_of`) and goes through the same review; approving
+it copies it onto the published article, whose address never changes. So no
+editor alone can ever change what the public sees.
+
+Each function checks the permission, changes the state inside a transaction and
+records a ReviewEvent, the audit trail.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Article, ReviewEvent
+
+Status = Article.Status
+Action = ReviewEvent.Action
+
+# The fields a 修改稿 carries over to the published article when approved.
+CONTENT_FIELDS = ["title", "column", "summary", "body", "cover", "author", "source", "editor",
+                  "is_pinned"]  # fmt: skip
+
+
+def can_publish(user):
+    return user.has_perm("news.publish_article")
+
+
+def is_public_or_scheduled(article):
+    """Published, whether already visible or waiting for its time."""
+    return article.status == Status.PUBLISHED
+
+
+def _require(condition, message):
+    if not condition:
+        raise ValidationError(message)
+
+
+def _record(article, action, by, from_status, comment=""):
+    ReviewEvent.objects.create(
+        article=article,
+        article_title=article.title,
+        action=action,
+        actor=by,
+        from_status=from_status,
+        to_status=article.status,
+        comment=comment,
+    )
+
+
+def _save(article, by, fields):
+    article._history_user = by  # simple_history: who made this version
+    article.version += 1
+    article.save(update_fields=[*fields, "version", "updated_at"])
+
+
+@transaction.atomic
+def article_submit(*, article, by):
+    """An editor hands a draft to the reviewers."""
+    _require(
+        article.status in {Status.DRAFT, Status.WITHDRAWN},
+        _("只有草稿或已撤回的文章可以提交审核。"),
+    )
+    previous = article.status
+    article.status = Status.REVIEW
+    _save(article, by, ["status"])
+    _record(article, Action.SUBMIT, by, previous)
+
+
+@transaction.atomic
+def article_approve(*, article, by, comment=""):
+    """A reviewer publishes. A future publish time makes it scheduled: it appears
+    at that time by itself. A 修改稿 is copied onto the article it changes."""
+    if not can_publish(by):
+        raise PermissionDenied(_("只有审核人员可以发布文章。"))
+    _require(
+        article.status in {Status.DRAFT, Status.REVIEW, Status.WITHDRAWN},
+        _("这篇文章已经发布。"),
+    )
+    if article.revision_of_id:
+        return _apply_change(change=article, by=by, comment=comment)
+    previous = article.status
+    article.status = Status.PUBLISHED
+    article.published_at = article.published_at or timezone.now()
+    article.review_comment = ""
+    _save(article, by, ["status", "published_at", "review_comment"])
+    _record(article, Action.APPROVE, by, previous, comment)
+    return article
+
+
+def _apply_change(*, change, by, comment):
+    target = Article.objects.select_for_update().get(pk=change.revision_of_id)
+    for name in CONTENT_FIELDS:
+        setattr(target, name, getattr(change, name))
+    if change.published_at:
+        target.published_at = change.published_at
+    target._change_reason = _("修改稿 #%(id)s 审核通过") % {"id": change.pk}
+    _save(target, by, [*CONTENT_FIELDS, "published_at", "body_text", "excerpt"])
+    target.attachments.all().delete()
+    change.attachments.update(article=target)
+    _record(target, Action.APPLY_CHANGE, by, target.status, comment)
+    change.delete()
+    return target
+
+
+@transaction.atomic
+def article_send_back(*, article, by, comment):
+    """A reviewer returns a submitted article to its editor with a comment."""
+    if not can_publish(by):
+        raise PermissionDenied(_("只有审核人员可以退回文章。"))
+    _require(article.status == Status.REVIEW, _("只有待审核的文章可以退回。"))
+    _require(comment.strip(), _("退回时请填写审核意见，告诉编辑要改什么。"))
+    previous = article.status
+    article.status = Status.DRAFT
+    article.review_comment = comment.strip()
+    _save(article, by, ["status", "review_comment"])
+    _record(article, Action.SEND_BACK, by, previous, comment.strip())
+
+
+@transaction.atomic
+def article_withdraw(*, article, by, comment=""):
+    """A reviewer takes a published article off the site."""
+    if not can_publish(by):
+        raise PermissionDenied(_("只有审核人员可以撤回文章。"))
+    _require(article.status == Status.PUBLISHED, _("只有已发布的文章可以撤回。"))
+    previous = article.status
+    article.status = Status.WITHDRAWN
+    _save(article, by, ["status"])
+    _record(article, Action.WITHDRAW, by, previous, comment)
+
+
+@transaction.atomic
+def article_propose_change(*, article, edited, by):
+    """Keep an editor's edit of a published article as a 修改稿 for review.
+
+    `edited` holds the submitted values (unsaved); `article` is the published row,
+    which stays as it is. An open 修改稿 of the same article is updated rather than
+    a second one started."""
+    change = article.pending_changes.order_by("-id").first() or Article(
+        revision_of=article, created_by=by, column=article.column
+    )
+    for name in [*CONTENT_FIELDS, "published_at"]:
+        setattr(change, name, getattr(edited, name))
+    change.status = Status.DRAFT
+    change._history_user = by
+    if change.pk:
+        change.version += 1
+    change.save()
+    return change
