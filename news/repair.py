@@ -175,8 +175,14 @@ def _looks_like_heading(text):
 
 
 def read_text(raw):
-    """Decode a file's bytes: UTF-8 (with or without BOM), else GB18030, the
-    encoding Chinese Windows and WPS save plain text in."""
+    """Decode a file's bytes: UTF-16 when it starts with its byte-order mark (Excel's
+    "Unicode text"), UTF-8 (with or without BOM), else GB18030, the encoding Chinese
+    Windows and WPS save plain text in."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Article, ReviewEvent
+from .models import Article, Attachment, ReviewEvent
 
 Status = Article.Status
 Action = ReviewEvent.Action
@@ -143,14 +143,26 @@ def article_propose_change(*, article, edited, by):
     `edited` holds the submitted values (unsaved); `article` is the published row,
     which stays as it is. An open 修改稿 of the same article is updated rather than
     a second one started."""
-    change = article.pending_changes.order_by("-id").first() or Article(
-        revision_of=article, created_by=by, column=article.column
-    )
+    change = article.pending_changes.order_by("-id").first()
+    is_new = change is None
+    if is_new:
+        change = Article(revision_of=article, created_by=by, column=article.column)
     for name in [*CONTENT_FIELDS, "published_at"]:
         setattr(change, name, getattr(edited, name))
     change.status = Status.DRAFT
     change._history_user = by
-    if change.pk:
+    if not is_new:
         change.version += 1
     change.save()
+    if is_new:
+        # The 修改稿 starts with the article's attachments (the same stored files),
+        # so that approving it keeps them unless the editor removed them.
+        Attachment.objects.bulk_create(
+            Attachment(
+                article=change, title=old.title, file=old.file.name,
+                original_name=old.original_name, file_type=old.file_type, size=old.size,
+                order=old.order,
+            )
+            for old in article.attachments.all()
+        )  # fmt: skip
     return change

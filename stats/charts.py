@@ -7,13 +7,15 @@ and the page shows the same numbers as a table beside it. The SVG is cached,
 keyed by the values' last change, so a page view does not redraw it.
 """
 
+import hashlib
 import re
 
 import pygal
 from django.core.cache import cache
 from pygal.style import Style
 
-_SCRIPT = re.compile(r"<script\b.*?</script>", re.DOTALL)
+# pygal's configuration script and its advertising comment are not part of the chart.
+_SCRIPT = re.compile(r"<script\b.*?</script>|<!--.*?-->", re.DOTALL)
 
 FONT = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif'
 
@@ -37,8 +39,12 @@ STYLE = Style(
 def series_svg(indicator, values, kind_label):
     """An SVG bar chart of one series (a list of YearlyValue of one kind)."""
     values = sorted(values, key=lambda value: value.year)
-    stamp = max((value.updated_at for value in values), default=None)
-    key = f"stats:chart:{indicator.pk}:{values[0].kind if values else ''}:{len(values)}:{stamp}"
+    stamp = max((value.updated_at.timestamp() for value in values), default=0)
+    # Everything drawn is in the key: the values' last change, and the indicator's
+    # name and unit (the title), hashed so the key stays short and space-free.
+    label = hashlib.sha1(f"{indicator.name}|{indicator.unit}|{kind_label}".encode()).hexdigest()
+    kind = values[0].kind if values else ""
+    key = f"stats:chart:{indicator.pk}:{kind}:{len(values)}:{stamp}:{label}"
     svg = cache.get(key)
     if svg is None:
         svg = _draw(indicator, values, kind_label)

@@ -16,6 +16,8 @@ PLAIN, WAN, YI = "plain", "wan", "yi"
 
 SCALE_FACTOR = {PLAIN: Decimal(1), WAN: Decimal(10_000), YI: Decimal(100_000_000)}
 SCALE_SUFFIX = {PLAIN: "", WAN: "万", YI: "亿"}
+# What the database column (14 digits, 2 decimals) can hold.
+MAX_VALUE = Decimal(10) ** 12
 _SUFFIX_SCALE = {"万": WAN, "亿": YI}
 
 # 约3万, 近万, 8万余, 200多, 超过500, 逾千 is not supported (千 is not used in reports).
@@ -63,13 +65,17 @@ def parse_figure(text):
         value = Decimal(number) * SCALE_FACTOR[scale]
     except InvalidOperation as error:  # pragma: no cover - the pattern admits digits only
         raise FigureError(f"无法识别的数值：{text}") from error
+    if value >= MAX_VALUE:
+        raise FigureError(f"数值过大：{text}")
     return value, qualifier, scale
 
 
 def format_number(value, scale=PLAIN):
     """713.5 -> "713.5"; 581000 at scale 万 -> "58.1万"; no trailing zeros."""
-    scaled = Decimal(value) / SCALE_FACTOR[scale]
-    text = format(scaled.quantize(Decimal("0.01")).normalize(), "f")
+    # Round the stored number (kept to 0.01), never the scaled one: 10560 at 万 is
+    # 1.056万, as the report printed it, not 1.06万.
+    scaled = Decimal(value).quantize(Decimal("0.01")) / SCALE_FACTOR[scale]
+    text = format(scaled.normalize(), "f")
     return text + SCALE_SUFFIX[scale]
 
 

@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlparse
 
+from django.conf import settings
 from django.db import transaction
+from django.http.request import validate_host
 from django.urls import Resolver404, resolve
 
 from news.models import Article
@@ -159,18 +161,26 @@ def _csv_table(data):
 
 
 def _as_dicts(table):
-    table = [row for row in table if any(cell_text(cell) for cell in row)]
-    if not table:
+    # Number the lines before dropping blank ones, so a reported line is the line
+    # staff see in Excel.
+    numbered = [
+        (line, row) for line, row in enumerate(table, start=1)
+        if any(cell_text(cell) for cell in row)
+    ]  # fmt: skip
+    if not numbered:
         raise ImportFileError("文件中没有数据。")
-    header = [HEADER_ALIASES.get(cell_text(cell), cell_text(cell).lower()) for cell in table[0]]
+    header_line, header_cells = numbered[0]
+    header = [HEADER_ALIASES.get(cell_text(cell), cell_text(cell).lower()) for cell in header_cells]
     missing = REQUIRED - set(header)
     if missing:
         names = "、".join(sorted(missing))
-        raise ImportFileError(f"表头缺少必需的列：{names}（第一行应为列名，见 README）。")
-    if len(table) - 1 > MAX_ROWS:
+        raise ImportFileError(
+            f"第 {header_line} 行的表头缺少必需的列：{names}（第一行应为列名，见 README）。"
+        )
+    if len(numbered) - 1 > MAX_ROWS:
         raise ImportFileError(f"一次最多导入 {MAX_ROWS} 行。")
     rows = []
-    for line, cells in enumerate(table[1:], start=2):
+    for line, cells in numbered[1:]:
         rows.append((line, {key: cells[i] if i < len(cells) else None
                             for i, key in enumerate(header) if key in COLUMNS}))  # fmt: skip
     return rows
@@ -268,7 +278,7 @@ def _value(cell, qualifier_text):
             raise figures.FigureError(f"数值不能为负数：{cell}")
     else:
         value, qualifier, scale = figures.parse_figure(cell_text(cell))
-    if value >= Decimal(10) ** 12:
+    if value >= figures.MAX_VALUE:
         raise figures.FigureError(f"数值过大：{cell_text(cell)}")
     if qualifier_text:
         stated = QUALIFIER_NAMES.get(qualifier_text)
@@ -308,8 +318,12 @@ def _source(url, errors):
     """The article a figure comes from, given as its address on this site."""
     if not url:
         return None
+    parsed = urlparse(url)
+    if parsed.netloc and not validate_host(parsed.hostname or "", settings.ALLOWED_HOSTS):
+        errors.append(f"来源网址不是本站文章的地址：{url}")
+        return None
     try:
-        match = resolve(urlparse(url).path)
+        match = resolve(parsed.path)
     except Resolver404:
         match = None
     if match is None or match.view_name != "news:article":

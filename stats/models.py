@@ -64,7 +64,13 @@ class YearlyValueQuerySet(models.QuerySet):
         return self.filter(year=year)
 
     def with_indicator(self):
-        return self.select_related("indicator__group", "source_article")
+        return self.select_related("indicator__group")
+
+    def with_source(self):
+        # The article's title and address only: its body stays in the database.
+        return self.select_related("source_article").defer(
+            "source_article__body", "source_article__body_text", "source_article__excerpt"
+        )
 
     def years(self):
         return self.order_by("-year").values_list("year", flat=True).distinct()

@@ -59,7 +59,7 @@ def overview(request):
 @require_GET
 def indicator_detail(request, slug):
     indicator = get_object_or_404(Indicator.objects.select_related("group"), slug=slug)
-    values = list(indicator.values.select_related("source_article").order_by("year", "kind"))
+    values = list(indicator.values.with_source().order_by("year", "kind"))
     series = []
     for kind, label in YearlyValue.Kind.choices:
         rows = [value for value in values if value.kind == kind]
@@ -92,7 +92,7 @@ def indicator_detail(request, slug):
 
 
 def _export_rows(request):
-    values = YearlyValue.objects.with_indicator().order_by(
+    values = YearlyValue.objects.with_indicator().with_source().order_by(
         "year", "indicator__group__order", "indicator__group_id", "indicator__order",
         "indicator_id", "kind",
     )  # fmt: skip

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
@@ -15,9 +16,9 @@ from news.repair import repair_report
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 
 COLUMNS = [
-    ("部门动态", "bmdt", "市妇联各部门的工作动态。"),
-    ("通知公告", "tzgg", "市妇联发布的通知和公告。"),
-    ("工作动态", "gzdt", "全市各级妇联组织的工作动态。"),
+    ("部门动态", "bmdt", "市妇联各部门的工作动态。", Column.Kind.NEWS),
+    ("通知公告", "tzgg", "市妇联发布的通知和公告。", Column.Kind.NOTICE),
+    ("工作动态", "gzdt", "全市各级妇联组织的工作动态。", Column.Kind.NEWS),
 ]
 
 # The March 8 report, restored by hand from the damaged seed copy: simplified
@@ -28,7 +29,7 @@ MARCH8 = {
     "published_at": datetime.datetime(2022, 3, 8, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
 }
 
-DEMO_USERNAME = "admin"
+DEMO_USERS = [("admin", None), ("bianji", "编辑"), ("shenhe", "审核")]
 
 
 class Command(BaseCommand):
@@ -40,9 +41,10 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, no_user=False, **options):
         columns = {}
-        for order, (name, slug, description) in enumerate(COLUMNS):
+        for order, (name, slug, description, kind) in enumerate(COLUMNS):
             column, _ = Column.objects.get_or_create(
-                slug=slug, defaults={"name": name, "description": description, "order": order}
+                slug=slug,
+                defaults={"name": name, "description": description, "order": order, "kind": kind},
             )
             columns[column.name] = column
 
@@ -75,10 +77,17 @@ class Command(BaseCommand):
             self._ensure_user()
 
     def _ensure_user(self):
+        """The demo accounts: a superuser, and one editor and one reviewer to try
+        the review rule with (编辑撰稿，审核发布)."""
         User = get_user_model()
         password = os.environ.get("FEDSITE_DEMO_PASSWORD", "fedsite-demo-2026")
-        if User.objects.filter(username=DEMO_USERNAME).exists():
-            self.stdout.write(f"管理员账号 {DEMO_USERNAME} 已存在，未改动。")
-            return
-        User.objects.create_superuser(DEMO_USERNAME, email="", password=password)
-        self.stdout.write(f"已创建管理员账号：{DEMO_USERNAME} / {password}")
+        for username, role in DEMO_USERS:
+            if User.objects.filter(username=username).exists():
+                self.stdout.write(f"账号 {username} 已存在，未改动。")
+                continue
+            if role is None:
+                User.objects.create_superuser(username, email="", password=password)
+            else:
+                user = User.objects.create_user(username, password=password, is_staff=True)
+                user.groups.add(Group.objects.get(name=role))
+            self.stdout.write(f"已创建账号：{username} / {password}（{role or '超级管理员'}）")
