@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # 简/繁 and the elder-friendly modes; converts public pages to traditional script.
+    "news.reader.ReaderPreferencesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the article history.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -77,6 +79,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 ROOT_URLCONF = "fedsite.urls"
+# The admin's address: a guessable /admin/ invites password guessing.
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin").strip("/") or "admin"
 
 TEMPLATES = [
     {

@@ -1,5 +1,3 @@
-import os
-
 from ckeditor_uploader import views as ckeditor_views
 from django.conf import settings
 from django.contrib import admin
@@ -9,19 +7,21 @@ from django.urls import include, path, re_path
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
+from news import reader
+from news import views as news_views
 from news.cache import cache_public_page as cached
 from news.sitemaps import sitemaps
 from news.uploads import editor_image_upload
-
-# The admin's address is a setting: a guessable /admin/ invites password guessing.
-ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin").strip("/") + "/"
+from stats.sitemaps import StatsSitemap
 
 admin.site.site_header = f"{settings.SITE_NAME}网站管理"
 admin.site.site_title = f"{settings.SITE_NAME}网站管理"
 admin.site.index_title = "内容管理"
 
+SITEMAPS = {**sitemaps, "stats": StatsSitemap}
+
 urlpatterns = [
-    path(ADMIN_PATH, admin.site.urls),
+    path(settings.ADMIN_PATH + "/", admin.site.urls),
     # The editor's upload goes through our validating view; the names are the ones
     # django-ckeditor's widget reverses.
     path("ckeditor/upload/", editor_image_upload, name="ckeditor_upload"),
@@ -30,7 +30,9 @@ urlpatterns = [
         never_cache(staff_member_required(ckeditor_views.browse)),
         name="ckeditor_browse",
     ),
-    path("sitemap.xml", cached(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", news_views.robots_txt, name="robots"),
+    path("reader/", reader.preferences, name="reader_preferences"),
+    path("sitemap.xml", cached(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("stats/", include("stats.urls")),
     path("", include("news.urls")),
 ]

@@ -8,7 +8,7 @@ class NewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from .models import Article, Attachment, Column
+        from .models import Article, Attachment, Column, ExternalLink, SiteProfile
         from .signals import watch
 
-        watch(Article, Column, Attachment)
+        watch(Article, Column, Attachment, SiteProfile, ExternalLink)

@@ -100,5 +100,7 @@ def cache_public_page(view):
 
 
 def _variant(request):
-    """Request properties that change a page besides its address (none yet)."""
-    return ""
+    """Request properties that change a page besides its address: the reader's
+    script, text size and contrast (news.reader)."""
+    reader = getattr(request, "reader", None)
+    return reader.variant if reader else ""

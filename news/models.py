@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .sanitize import clean_html, html_to_text, summarize
-from .uploads import cover_upload_to, validate_image
+from .sanitize import add_image_dimensions, clean_html, html_to_text, summarize
+from .uploads import cover_upload_to, local_image_size, site_image_upload_to, validate_image
 
 SUMMARY_LENGTH = 120
 
@@ -183,7 +183,7 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body = clean_html(self.body)
+        self.body = add_image_dimensions(clean_html(self.body), local_image_size)
         self.body_text = html_to_text(self.body)
         self.excerpt = summarize(self.summary or self.body_text, SUMMARY_LENGTH)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
@@ -227,6 +227,14 @@ class Article(models.Model):
         view_count = view_count + 1), so concurrent readers never overwrite each other."""
         Article.objects.filter(pk=self.pk).update(view_count=F("view_count") + 1)
         self.view_count += 1
+
+    def related(self):
+        """相关稿件: the newest other live articles of the same column."""
+        return (
+            Article.objects.live().in_column(self.column_id).exclude(pk=self.pk)
+            .only("id", "title", "published_at", "column_id", "is_pinned")
+            .order_by("-published_at", "-id")
+        )  # fmt: skip
 
     def neighbours(self):
         """The previous (older) and next (newer) live articles in the same column."""
@@ -313,3 +321,76 @@ class Attachment(models.Model):
         from .attachments import type_label
 
         return type_label(self.file_type)
+
+
+class SiteProfile(models.Model):
+    """The site's own particulars, edited by staff: the footer Chinese public sites
+    carry, the rights hotline and the WeChat account. One row (see `current`)."""
+
+    host_organization = models.CharField(_("主办单位"), max_length=100, default=default_source)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=50, blank=True)
+    email = models.EmailField(_("电子邮箱"), blank=True)
+    postcode = models.CharField(_("邮编"), max_length=10, blank=True)
+    site_code = models.CharField(
+        _("网站标识码"), max_length=20, blank=True, help_text=_("政府网站标识码，如 1300000001。")
+    )
+    icp_number = models.CharField(_("ICP备案号"), max_length=50, blank=True)
+    police_number = models.CharField(_("公安备案号"), max_length=50, blank=True)
+    hotline = models.CharField(_("维权热线"), max_length=20, default="12338")
+    hotline_label = models.CharField(_("热线名称"), max_length=50, default="妇女维权公益服务热线")
+    wechat_name = models.CharField(_("微信公众号名称"), max_length=50, blank=True)
+    wechat_qr = models.ImageField(
+        _("微信公众号二维码"),
+        upload_to=site_image_upload_to,
+        blank=True,
+        validators=[validate_image],
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("网站信息")
+        verbose_name_plural = _("网站信息")
+
+    def __str__(self):
+        return str(_("网站信息"))
+
+    @classmethod
+    def current(cls):
+        """The one profile; the defaults, unsaved, until staff first save it (so a
+        page view never writes)."""
+        return cls.objects.order_by("id").first() or cls()
+
+
+class ExternalLink(models.Model):
+    """Links shown in every page's footer: the national and provincial federations."""
+
+    name = models.CharField(_("名称"), max_length=50)
+    url = models.URLField(_("网址"))
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("友情链接")
+        verbose_name_plural = _("友情链接")
+
+    def __str__(self):
+        return self.name
+
+
+class ErrorReport(models.Model):
+    """我要纠错: a reader's report of an error on a page, for staff to handle."""
+
+    page_url = models.CharField(_("出错页面"), max_length=500, blank=True)
+    description = models.TextField(_("问题描述"), max_length=2000)
+    contact = models.CharField(_("联系方式"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    handled = models.BooleanField(_("已处理"), default=False)
+
+    class Meta:
+        ordering = ["handled", "-created_at"]
+        verbose_name = _("纠错留言")
+        verbose_name_plural = _("纠错留言")
+
+    def __str__(self):
+        return self.description[:30]

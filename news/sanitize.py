@@ -83,6 +83,28 @@ def clean_html(raw):
     return cleaned.strip()
 
 
+_IMG = re.compile(r"<img\b[^>]*>")
+_SRC = re.compile(r'\ssrc="([^"]*)"')
+
+
+def add_image_dimensions(cleaned, size_of):
+    """Give every <img> without width and height the image's own size, so pages do
+    not jump as images arrive. `size_of(src)` returns (width, height) or None."""
+
+    def fill(match):
+        tag = match.group(0)
+        if " width=" in tag and " height=" in tag:
+            return tag
+        src = _SRC.search(tag)
+        size = size_of(html.unescape(src.group(1))) if src else None
+        if not size:
+            return tag
+        tag = re.sub(r'\s(?:width|height)="[^"]*"', "", tag)
+        return tag[:-1].rstrip("/").rstrip() + f' width="{size[0]}" height="{size[1]}">'
+
+    return _IMG.sub(fill, cleaned)
+
+
 def html_to_text(cleaned):
     """Plain text of cleaned HTML, one line per block, for summaries and search."""
     text = _BLOCK_END.sub("\n", cleaned)

@@ -88,10 +88,29 @@ def generated_name(folder, extension):
     return f"{folder}/{today:%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
+def local_image_size(src):
+    """(width, height) of an image stored under MEDIA_URL, or None. Reads only the
+    file's header; used once on save, never per page view."""
+    if not src.startswith(settings.MEDIA_URL):
+        return None
+    name = src[len(settings.MEDIA_URL) :]
+    if ".." in name.split("/"):
+        return None
+    try:
+        with default_storage.open(name, "rb") as file, Image.open(file) as image:
+            return image.size
+    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
+        return None
+
+
 def cover_upload_to(instance, filename):
     # The field's validator has already accepted the content; take the extension
     # from the content again rather than from the client's name.
     return generated_name("covers", inspect_image(instance.cover.file))
+
+
+def site_image_upload_to(instance, filename):
+    return generated_name("site", inspect_image(instance.wechat_qr.file))
 
 
 _FUNC_NUM = re.compile(r"\d{1,6}")

@@ -1,13 +1,23 @@
+import io
 from collections import defaultdict
 
+import segno
+from django.conf import settings
+from django.contrib import messages
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
+from .forms import ErrorReportForm
 from .models import Article, Column
+
+RELATED_COUNT = 5
 
 HOME_PINNED = 5
 HOME_LATEST = 10
@@ -94,6 +104,7 @@ def article_detail(request, pk):
             "next": following,
             "current_column_slug": article.column.slug,
             "attachments": article.attachments.all(),
+            "related": article.related()[:RELATED_COUNT] if not preview else [],
             # The work figures this article reports (stats app), one query.
             "figures": article.cited_values.select_related("indicator").order_by(
                 "indicator__group__order", "indicator__order", "indicator_id"
@@ -104,3 +115,46 @@ def article_detail(request, pk):
         # A staff preview must never be stored by a browser or a shared cache.
         add_never_cache_headers(response)
     return response
+
+
+@require_GET
+def article_qr(request, pk):
+    """扫一扫在手机打开当前页: a QR code of the article's address, drawn here as SVG
+    (no third-party service sees who reads what)."""
+    article = get_object_or_404(Article.objects.live(), pk=pk)
+    url = request.build_absolute_uri(article.get_absolute_url())
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(
+        buffer, kind="svg", scale=4, border=2, dark="#000", light="#fff", title=_("本文二维码")
+    )
+    return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        f"Disallow: /{settings.ADMIN_PATH}/",
+        "Disallow: /ckeditor/",
+        "Disallow: /reader/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def report_error(request):
+    """我要纠错: readers tell staff about an error; staff see it in the admin."""
+    if request.method == "POST":
+        form = ErrorReportForm(request.POST)
+        if form.is_valid():
+            if not form.cleaned_data.get("website"):  # a filled honeypot is a robot
+                form.save()
+            messages.success(request, _("谢谢！您的纠错信息已经提交，我们会尽快核实处理。"))
+            return redirect("news:report_error_done")
+    else:
+        form = ErrorReportForm(initial={"page_url": request.GET.get("page", "")[:500]})
+    return render(request, "news/report_error.html", {"form": form})
+
+
+def report_error_done(request):
+    return render(request, "news/report_error_done.html")

@@ -103,11 +103,28 @@ def _apply_change(*, change, by, comment):
         target.published_at = change.published_at
     target._change_reason = _("修改稿 #%(id)s 审核通过") % {"id": change.pk}
     _save(target, by, [*CONTENT_FIELDS, "published_at", "body_text", "excerpt"])
-    target.attachments.all().delete()
-    change.attachments.update(article=target)
+    _carry_attachments(change, target)
     _record(target, Action.APPLY_CHANGE, by, target.status, comment)
     change.delete()
     return target
+
+
+def _carry_attachments(change, target):
+    """Make the article's attachments those of the 修改稿. An attachment the 修改稿
+    kept (same stored file) keeps its row, so download links readers already have
+    stay valid; removed ones go; new ones move over."""
+    kept = {attachment.file.name: attachment for attachment in target.attachments.all()}
+    for attachment in change.attachments.all():
+        original = kept.pop(attachment.file.name, None)
+        if original is None:
+            attachment.article = target
+            attachment.save(update_fields=["article"])
+            continue
+        original.title, original.order = attachment.title, attachment.order
+        original.save(update_fields=["title", "order"])
+        attachment.delete()
+    for removed in kept.values():
+        removed.delete()
 
 
 @transaction.atomic

@@ -389,8 +389,9 @@ def test_home_page_query_count_does_not_grow_with_content(
 ):
     build_site(columns, articles)
     # columns, headlines, latest, the newest of every column (one windowed query),
-    # and the next scheduled publish time that bounds how long the page is cached
-    with django_assert_num_queries(5):
+    # the next scheduled publish time that bounds how long the page is cached, and
+    # the footer's site profile and links (cached after the first page)
+    with django_assert_num_queries(7):
         assert client.get("/").status_code == 200
     # A second reader is served from the cache without touching the database.
     with django_assert_num_queries(0):
@@ -402,8 +403,8 @@ def test_all_news_list_query_count_does_not_grow_with_content(
     client, db, django_assert_num_queries, columns, articles
 ):
     build_site(columns, articles)
-    # count, page, navigation, next scheduled publish time
-    with django_assert_num_queries(4):
+    # count, page, navigation, next scheduled publish time, footer profile and links
+    with django_assert_num_queries(6):
         assert client.get("/news/").status_code == 200
     with django_assert_num_queries(0):
         assert client.get("/news/").status_code == 200
@@ -414,8 +415,8 @@ def test_column_list_query_count_does_not_grow_with_content(
     client, db, django_assert_num_queries, columns, articles
 ):
     build_site(columns, articles)
-    # column, count, page, navigation, next scheduled publish time
-    with django_assert_num_queries(5):
+    # column, count, page, navigation, next scheduled publish time, footer profile and links
+    with django_assert_num_queries(7):
         assert client.get("/news/bmdt/").status_code == 200
     with django_assert_num_queries(0):
         assert client.get("/news/bmdt/").status_code == 200
@@ -428,8 +429,8 @@ def test_article_page_query_count_does_not_grow_with_content(
     column = build_site(columns, articles)
     middle = Article.objects.live().in_column(column).order_by("-published_at")[1]
     # article with its column, view count, attachments, the figures it cites, previous,
-    # next, navigation
-    with django_assert_num_queries(7):
+    # next, related articles, navigation, footer profile and links
+    with django_assert_num_queries(10):
         assert client.get(middle.get_absolute_url()).status_code == 200
 
 
