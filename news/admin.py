@@ -126,15 +126,13 @@ class QueueFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value == "review":
-            return queryset.filter(status=Status.REVIEW)
+            return queryset.awaiting_review()
         if value == "returned":
-            return queryset.filter(created_by=request.user, status=Status.DRAFT).exclude(
-                review_comment=""
-            )
+            return queryset.returned_to(request.user)
         if value == "mine":
-            return queryset.filter(created_by=request.user, status=Status.DRAFT)
+            return queryset.drafts_of(request.user)
         if value == "changes":
-            return queryset.filter(revision_of__isnull=False)
+            return queryset.pending_changes()
         return queryset
 
 

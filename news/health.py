@@ -10,7 +10,7 @@ index, before an inspector does.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -75,10 +75,9 @@ def column_health(now=None):
 
     One query however many columns there are."""
     now = now or timezone.now()
-    # The rule of Article.objects.live(), written out here because it must be
-    # measured at `now`, not at the clock: a draft, a withdrawn article or one
+    # The public rule measured at `now`: a draft, a withdrawn article or one
     # scheduled for later is not an update.
-    live = Q(articles__status=Article.Status.PUBLISHED, articles__published_at__lte=now)
+    live = Article.live_condition(now, prefix="articles__")
     columns = Column.objects.annotate(last_published=Max("articles__published_at", filter=live))
     today = timezone.localdate(now)
     report = [_assess(column, today) for column in columns]

@@ -65,12 +65,26 @@ class Column(models.Model):
 
 
 class ArticleQuerySet(models.QuerySet):
-    def live(self):
+    def live(self, now=None):
         """What the public may see: published, and its publish time has come.
 
         A future publish time therefore needs no job to go live; it is simply
         included once the clock passes it."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(Article.live_condition(now))
+
+    # The review queue (待我处理), shared by the article list's filter and the
+    # admin index panel.
+    def awaiting_review(self):
+        return self.filter(status=Article.Status.REVIEW)
+
+    def drafts_of(self, user):
+        return self.filter(created_by=user, status=Article.Status.DRAFT)
+
+    def returned_to(self, user):
+        return self.drafts_of(user).exclude(review_comment="")
+
+    def pending_changes(self):
+        return self.filter(revision_of__isnull=False)
 
     def in_column(self, column):
         return self.filter(column=column)
@@ -203,6 +217,17 @@ class Article(models.Model):
         # The permalink names only the id: editing the title or moving the column
         # never breaks a link that has been shared.
         return reverse("news:article", kwargs={"pk": self.pk})
+
+    @staticmethod
+    def live_condition(now=None, prefix=""):
+        """The public rule as a condition, also for lookups through a relation
+        (prefix="articles__" from Column)."""
+        return Q(
+            **{
+                f"{prefix}status": Article.Status.PUBLISHED,
+                f"{prefix}published_at__lte": now or timezone.now(),
+            }
+        )
 
     def is_live(self):
         return (

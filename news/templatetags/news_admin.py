@@ -32,18 +32,13 @@ def admin_reminders(context):
             "columns": [health for health in columns if health.state == State.DUE_SOON],
         },
     ]
-    # The counts are the same sets as the article list's 待我处理 filter
-    # (news.admin.QueueFilter), which they link to.
+    # The same querysets as the article list's 待我处理 filter, which they link to.
     return {
         "groups": [group for group in groups if group["columns"]],
         "review_count": (
-            Article.objects.filter(status=Article.Status.REVIEW).count()
-            if workflow.can_publish(user)
-            else None
+            Article.objects.awaiting_review().count() if workflow.can_publish(user) else None
         ),
-        "returned_count": Article.objects.filter(created_by=user, status=Article.Status.DRAFT)
-        .exclude(review_comment="")
-        .count(),
+        "returned_count": Article.objects.returned_to(user).count(),
         "changelist_url": reverse("admin:news_article_changelist"),
         "add_url": reverse("admin:news_article_add"),
     }
