@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from .models import Attachment
 from .uploads import inspect_image
+from .workflow import can_preview
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -110,7 +111,9 @@ def detect_type(file, name):
     elif extension in IMAGE_EXTENSIONS:
         try:
             detected = inspect_image(file)
-        except ValidationError:
+        except ValidationError as error:
+            if error.code in {"too_large", "too_many_pixels"}:
+                raise  # say what is wrong: the photo is too big, not damaged
             raise mismatch from None
         if detected != extension:
             raise mismatch
@@ -153,7 +156,7 @@ def type_label(extension):
 def download(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("article"), pk=pk)
     article = attachment.article
-    if not article.is_live() and not request.user.is_staff:
+    if not article.is_live() and not can_preview(request.user):
         raise Http404
     content_type = TYPES.get(attachment.file_type, ("application/octet-stream",))[0]
     try:

@@ -16,6 +16,7 @@ from django.views.generic import ListView
 
 from .forms import ErrorReportForm
 from .models import Article, Column
+from .workflow import can_preview
 
 RELATED_COUNT = 5
 
@@ -78,17 +79,10 @@ class ColumnArticleListView(ArticleListView):
         )
 
 
-def _may_preview(user):
-    # As in the admin, the right to change articles includes the right to see them.
-    return user.is_staff and (
-        user.has_perm("news.view_article") or user.has_perm("news.change_article")
-    )
-
-
 def article_detail(request, pk):
     article = get_object_or_404(Article.objects.select_related("column"), pk=pk)
     preview = not article.is_live()
-    if preview and not _may_preview(request.user):
+    if preview and not can_preview(request.user):
         # Drafts, withdrawn and scheduled articles do not exist for the public.
         raise Http404
     if not preview:

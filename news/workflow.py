@@ -33,6 +33,14 @@ def can_publish(user):
     return user.has_perm("news.publish_article")
 
 
+def can_preview(user):
+    """Who may see an article (and its attachments) before the public does. As in
+    the admin, the right to change articles includes the right to see them."""
+    return user.is_staff and (
+        user.has_perm("news.view_article") or user.has_perm("news.change_article")
+    )
+
+
 def is_public_or_scheduled(article):
     """Published, whether already visible or waiting for its time."""
     return article.status == Status.PUBLISHED

@@ -319,17 +319,23 @@ def test_json_requested_by_drag_and_drop_wins_over_the_dialog_form(
 
 
 def article_form(column, **overrides):
+    """The add form as the browser posts it: the article's fields, the version it was
+    opened at (blank for a new article) and the empty attachments inline."""
     data = {
         "title": "三八节表彰大会隆重召开",
         "column": column.pk,
         "body": "<p>正文</p>",
-        "status": Article.Status.DRAFT,
+        "edit_version": "",
         "published_at_0": "",
         "published_at_1": "",
         "source": "市妇联",
         "author": "",
         "editor": "",
         "summary": "",
+        "attachments-TOTAL_FORMS": "0",
+        "attachments-INITIAL_FORMS": "0",
+        "attachments-MIN_NUM_FORMS": "0",
+        "attachments-MAX_NUM_FORMS": "1000",
         "_save": "保存",
     }
     data.update(overrides)
