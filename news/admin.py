@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -11,9 +12,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import workflow
 from .attachments import AttachmentForm
-from .cache import bump_site_generation
 from .history import ArticleHistoryContext
 from .models import Article, Attachment, Column, ErrorReport, ExternalLink, ReviewEvent, SiteProfile
+from .search import parse_query
 
 Status = Article.Status
 
@@ -61,11 +62,38 @@ class ArticleForm(forms.ModelForm):
             # Chinese headlines run to 30-40 characters: give them room.
             self.fields["title"].widget.attrs.update({"size": 70, "style": "max-width:100%"})
 
+    user = None  # set by ArticleAdmin.get_form
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk and cleaned.get("edit_version") is not None:
             self._refuse_stale_edit(cleaned["edit_version"])
+        if self.instance.pk:
+            self._refuse_second_change()
         return cleaned
+
+    def _refuse_second_change(self):
+        """An editor's save of a published article becomes a 修改稿; if one is already
+        open, send them to it rather than overwrite a colleague's change."""
+        article = self.instance
+        if article.status != Status.PUBLISHED or self.user is None:
+            return
+        if workflow.can_publish(self.user):
+            return
+        pending = article.pending_changes.select_related("created_by").order_by("-id").first()
+        if pending is None:
+            return
+        who = str(pending.created_by) if pending.created_by else _("另一位同事")
+        when = date_format(timezone.localtime(pending.updated_at), "Y-m-d H:i")
+        raise ValidationError(
+            _("保存被拒绝：%(who)s 在 %(when)s 已为这篇文章保存了一份修改稿。"
+              "为免互相覆盖，请在那份修改稿里继续修改：%(url)s 。"
+              "您的修改没有丢失，仍在下方表单中，可以复制过去。") % {
+                "who": who, "when": when,
+                "url": reverse("admin:news_article_change", args=[pending.pk]),
+            },
+            code="change_open",
+        )  # fmt: skip
 
     def _refuse_stale_edit(self, opened_version):
         # Lock the row until this save commits (the admin wraps it in a transaction),
@@ -155,6 +183,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
     history_list_display = ["status"]
     change_form_template = "admin/news/article/change_form.html"
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
+
     def get_fieldsets(self, request, obj=None):
         workflow_fields = ["status", "published_at", "is_pinned", "review_comment"]
         if obj is not None and obj.revision_of_id:
@@ -173,11 +206,24 @@ class ArticleAdmin(SimpleHistoryAdmin):
         # The change list never shows a body: leave the bodies in the database.
         return super().get_queryset(request).defer("body", "body_text")
 
+    def get_search_results(self, request, queryset, search_term):
+        """Staff search finds Chinese text the way the public search does
+        (news.search): 妇联 inside 市妇联组织, traditional or simplified."""
+        query = parse_query(search_term)
+        if not query:
+            return queryset, False
+        return queryset.filter(pk__in=Article.objects.search(query).values("pk")), False
+
     def get_historical_record_context_helper(self, request, historical_record):
         return ArticleHistoryContext(self.model, historical_record)
 
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Like the change view, in one transaction: the stale-edit check locks the row.
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def revert_disabled(self, request, obj=None):
         # Restoring rewrites what the public sees: reviewers only. It saves the old
@@ -204,6 +250,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         # matters for a restored old version, which carries its old status.)
         for name in ("status", "review_comment", "revision_of_id", "created_by_id"):
             setattr(obj, name, getattr(original, name))
+        if original.status == Status.PUBLISHED and obj.published_at is None:
+            obj.published_at = original.published_at
         obj.version = original.version + 1
         obj.save()
 
@@ -305,16 +353,26 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def withdraw(self, request, queryset):
         self._bulk(request, queryset, workflow.article_withdraw, _("已撤回 %d 篇文章。"))
 
+    def _set_pinned(self, request, queryset, pinned):
+        # Through save(), not update(): each pin is a version in the history and
+        # bumps the edit version, so a form opened before cannot silently undo it.
+        count = 0
+        for article in queryset.filter(revision_of__isnull=True).exclude(is_pinned=pinned):
+            article.is_pinned = pinned
+            article._history_user = request.user
+            article.version += 1
+            article.save(update_fields=["is_pinned", "version", "updated_at"])
+            count += 1
+        return count
+
     @admin.action(description=_("置顶所选文章"), permissions=["publish"])
     def pin(self, request, queryset):
-        count = queryset.filter(revision_of__isnull=True).update(is_pinned=True)
-        bump_site_generation()  # update() sends no signal
+        count = self._set_pinned(request, queryset, True)
         self.message_user(request, ngettext("已置顶 %d 篇。", "已置顶 %d 篇。", count) % count)
 
     @admin.action(description=_("取消置顶所选文章"), permissions=["publish"])
     def unpin(self, request, queryset):
-        count = queryset.update(is_pinned=False)
-        bump_site_generation()
+        count = self._set_pinned(request, queryset, False)
         self.message_user(
             request, ngettext("已取消置顶 %d 篇。", "已取消置顶 %d 篇。", count) % count
         )

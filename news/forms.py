@@ -1,7 +1,13 @@
+import re
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import ErrorReport
+from .models import Column, ErrorReport
+from .search import MAX_QUERY_LENGTH
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class ErrorReportForm(forms.ModelForm):
@@ -29,3 +35,35 @@ class ErrorReportForm(forms.ModelForm):
 
     def clean_page_url(self):
         return self.cleaned_data["page_url"].strip()[:500]
+
+
+class SearchForm(forms.Form):
+    """The reader's search. Bad filters are dropped, not errors: a search never fails."""
+
+    # No max_length: news.search.parse_query keeps the first 50 characters of anything.
+    q = forms.CharField(label=_("关键词"), required=False, strip=True)
+    column = forms.ModelChoiceField(
+        label=_("栏目"), queryset=Column.objects.all(), required=False, to_field_name="slug",
+        empty_label=_("全部栏目"),
+    )  # fmt: skip
+    year = forms.TypedChoiceField(label=_("年份"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [("", _("全部年份"))] + [
+            (year, f"{year}年") for year in range(this_year, this_year - 15, -1)
+        ]
+
+    def clean_q(self):
+        # What is echoed back into the search box: no control characters, and
+        # no more than the search itself uses.
+        return _CONTROL.sub("", self.cleaned_data["q"])[:MAX_QUERY_LENGTH].strip()
+
+    def full_clean(self):
+        super().full_clean()
+        # A hostile or stale filter (?column=nope, ?year=abc) is ignored, not an error.
+        for name in ("column", "year"):
+            if name in self.errors:
+                del self.errors[name]
+                self.cleaned_data[name] = None

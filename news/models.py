@@ -7,7 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from . import search
 from .sanitize import add_image_dimensions, clean_html, html_to_text, summarize
+from .search import SearchIndexField
 from .uploads import cover_upload_to, local_image_size, site_image_upload_to, validate_image
 
 SUMMARY_LENGTH = 120
@@ -86,6 +88,13 @@ class ArticleQuerySet(models.QuerySet):
     def pending_changes(self):
         return self.filter(revision_of__isnull=False)
 
+    def search(self, query):
+        """Articles matching a parsed query (news.search), best first: every term in
+        the title, then in the summary, then anywhere; newer first at equal rank."""
+        if not query:
+            return self.none()
+        return search.matching(self, query).order_by("-search_rank", "-published_at", "-id")
+
     def in_column(self, column):
         return self.filter(column=column)
 
@@ -94,7 +103,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         # Lists show title, column, date and summary: leave the bodies in the database.
-        return self.select_related("column").defer("body", "body_text")
+        return self.select_related("column").defer("body", "body_text", "search_index")
 
 
 class Article(models.Model):
@@ -168,11 +177,13 @@ class Article(models.Model):
     # Derived on save, so that no page view sanitizes or strips HTML.
     body_text = models.TextField(_("正文纯文本"), blank=True, editable=False)
     excerpt = models.TextField(_("列表摘要"), blank=True, editable=False)
+    # Character-pair index for Chinese search (news.search); GIN-indexed on PostgreSQL.
+    search_index = SearchIndexField(_("搜索索引"), blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(
         excluded_fields=["view_count", "body_text", "excerpt", "version", "cover_width",
-                         "cover_height"],
+                         "cover_height", "search_index"],
         verbose_name=_("文章历史版本"),
     )  # fmt: skip
 
@@ -200,6 +211,7 @@ class Article(models.Model):
         self.body = add_image_dimensions(clean_html(self.body), local_image_size)
         self.body_text = html_to_text(self.body)
         self.excerpt = summarize(self.summary or self.body_text, SUMMARY_LENGTH)
+        self.search_index = search.index_value(self.title, self.summary, self.body_text)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         update_fields = kwargs.get("update_fields")
@@ -208,6 +220,8 @@ class Article(models.Model):
             derived = set()
             if {"body", "summary"} & set(update_fields):
                 derived |= {"body", "body_text", "excerpt"}
+            if {"title", "body", "summary"} & set(update_fields):
+                derived.add("search_index")
             if "status" in update_fields:
                 derived.add("published_at")
             kwargs["update_fields"] = {*update_fields, *derived}

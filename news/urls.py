@@ -11,6 +11,7 @@ urlpatterns = [
     path("news/<slug:slug>/", cached(views.ColumnArticleListView.as_view()), name="column"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
     path("articles/<int:pk>/qr.svg", cached(views.article_qr), name="article_qr"),
+    path("search/", views.search, name="search"),
     path("jiucuo/", views.report_error, name="report_error"),
     path("jiucuo/thanks/", views.report_error_done, name="report_error_done"),
     path("attachments/<int:pk>/", attachments.download, name="attachment"),

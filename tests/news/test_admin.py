@@ -31,18 +31,23 @@ def column_headers(response):
 
 
 def article_form(column, **overrides):
-    """The fields of the add/change form as the browser posts them."""
+    """The fields of the add/change form as the browser posts them: the article, the
+    version it was opened at (empty when adding) and the empty attachments inline."""
     data = {
         "title": "市妇联召开三八国际妇女节表彰大会",
         "column": column.pk,
         "body": "<p>大会表彰了一批先进集体和个人。</p>",
-        "status": Article.Status.DRAFT,
         "published_at_0": "",
         "published_at_1": "",
         "source": "市妇联",
         "author": "",
         "editor": "",
         "summary": "",
+        "edit_version": "",
+        "attachments-TOTAL_FORMS": 0,
+        "attachments-INITIAL_FORMS": 0,
+        "attachments-MIN_NUM_FORMS": 0,
+        "attachments-MAX_NUM_FORMS": 1000,
         "_save": "保存",
     }
     data.update(overrides)
@@ -105,7 +110,7 @@ def test_search_finds_an_article_by_a_word_in_its_body(editor_client, column):
 # -- Adding and editing ----------------------------------------------------------------
 
 
-def test_adding_an_article_stores_it_with_a_sanitized_body(editor_client, column):
+def test_adding_an_article_stores_a_draft_with_a_sanitized_body(editor_client, column):
     body = (
         '<p onclick="steal()">大会表彰了一批先进集体。</p><script>alert(document.cookie)</script>'
     )
@@ -113,12 +118,7 @@ def test_adding_an_article_stores_it_with_a_sanitized_body(editor_client, column
     response = editor_client.post(
         reverse("admin:news_article_add"),
         article_form(
-            column,
-            body=body,
-            status=Article.Status.PUBLISHED,
-            published_at_0="2025-03-08",
-            published_at_1="09:30",
-            author="张敏",
+            column, body=body, published_at_0="2025-03-08", published_at_1="09:30", author="张敏"
         ),
     )
 
@@ -129,35 +129,45 @@ def test_adding_an_article_stores_it_with_a_sanitized_body(editor_client, column
     assert article.body == "<p>大会表彰了一批先进集体。</p>"
     assert article.published_at == datetime.datetime(2025, 3, 8, 9, 30, tzinfo=BEIJING)
     assert article.author == "张敏"
-    assert article.is_live()
+    assert article.status == Article.Status.DRAFT
+    assert not article.is_live()
+    assert Client().get(article.get_absolute_url()).status_code == 404
 
 
-def test_adding_a_published_article_without_a_time_publishes_it_now(editor_client, column):
-    before = timezone.now()
-
+def test_adding_an_article_makes_a_draft_even_if_a_status_is_posted(editor_client, column):
+    """Publishing is a button of its own; the form has no status field to post."""
     editor_client.post(
         reverse("admin:news_article_add"), article_form(column, status=Article.Status.PUBLISHED)
     )
 
     article = Article.objects.get()
+    assert article.status == Article.Status.DRAFT
+    assert not Article.objects.live().exists()
+
+
+def test_approving_an_article_without_a_time_publishes_it_now(editor_client, column):
+    before = timezone.now()
+
+    editor_client.post(reverse("admin:news_article_add"), article_form(column, _approve="1"))
+
+    article = Article.objects.get()
+    assert article.status == Article.Status.PUBLISHED
     assert before <= article.published_at <= timezone.now()
     assert article.is_live()
 
 
-def test_adding_an_article_with_a_future_time_schedules_it(editor_client, column):
+def test_approving_an_article_with_a_future_time_schedules_it(editor_client, column):
     editor_client.post(
         reverse("admin:news_article_add"),
-        article_form(
-            column,
-            status=Article.Status.PUBLISHED,
-            published_at_0="2999-01-01",
-            published_at_1="08:00",
-        ),
+        article_form(column, published_at_0="2999-01-01", published_at_1="08:00", _approve="1"),
     )
 
     article = Article.objects.get()
+    assert article.status == Article.Status.PUBLISHED
+    assert article.published_at == datetime.datetime(2999, 1, 1, 8, 0, tzinfo=BEIJING)
     assert article.is_scheduled
     assert not Article.objects.live().exists()
+    assert Client().get(article.get_absolute_url()).status_code == 404
 
 
 def test_article_without_a_title_is_not_saved(editor_client, column):
@@ -180,9 +190,9 @@ def test_editing_an_article_keeps_its_address(editor_client, column):
         article_form(
             other_column,
             title="新标题",
-            status=Article.Status.PUBLISHED,
             published_at_0=f"{published_at:%Y-%m-%d}",
             published_at_1=f"{published_at:%H:%M:%S}",
+            edit_version=article.version,
         ),
     )
 

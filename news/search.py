@@ -1,0 +1,288 @@
+"""Search that understands Chinese, on PostgreSQL and on SQLite alike.
+
+Chinese has no spaces, so word splitting is the hard part: a dictionary segmenter
+(jieba) files 市妇联 as one word and then cannot find 妇联 in it, and PostgreSQL's
+built-in 'simple' configuration keeps a whole run of characters as one token. We
+index **overlapping character pairs (bigrams)** instead: 市妇联组织 is indexed as
+市妇 妇联 联组 组织 织, one position apart. A query is cut the same way and must
+match as a phrase (each pair right after the previous one), which is exactly "the
+query occurs in the text": 妇联 is found inside 市妇联组织, 家政 inside 巾帼家政, and a
+longer phrase only where it really occurs. Latin words and numbers are tokens of
+their own, so mixed queries (12338热线, 2021年) work too. Text is folded to
+simplified script (OpenCC) and lower case on both sides, so a query in traditional
+script finds simplified text and the other way round.
+
+PostgreSQL keeps the tokens in a `tsvector` (title weighted A, summary B, body C)
+with a GIN index; a query is a `tsquery` of phrases. Both are written as literals
+and cast, so no text-search configuration (and no extension) is involved: stock
+PostgreSQL 15 serves it from the index. SQLite keeps the same tokens as a string
+(" 市妇 妇联 联组 … ") and matches a phrase as a substring of it, which gives the same
+answers, by a scan.
+
+The index is computed in Article.save(); `manage.py rebuild_search_index` rebuilds it.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import opencc
+from django.db import connection, models
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# A chunk is a stretch of characters and words with no separator in it; within a
+# chunk, runs of Chinese characters and of Latin letters/digits follow each other.
+_CHUNK = re.compile(rf"[{HAN}a-z0-9]+")
+_RUN = re.compile(rf"[{HAN}]+|[a-z0-9]+")
+_IS_HAN = re.compile(rf"[{HAN}]")
+
+MAX_QUERY_LENGTH = 50  # characters of a query kept; more is cut, never an error
+MAX_TERMS = 6
+# PostgreSQL stores at most this position; later tokens share it (phrase matching
+# there is approximate, ~8,000 characters into a body).
+MAX_POSITION = 16383
+
+WEIGHTS = {"title": "A", "summary": "B", "body": "C"}
+# SQLite: the three parts in one string, each after its marker.
+TITLE, SUMMARY, BODY = "\x01", "\x02", "\x03"
+MARKERS = {"title": TITLE, "summary": SUMMARY, "body": BODY}
+
+
+@lru_cache(maxsize=1)
+def _simplifier():
+    return opencc.OpenCC("t2s")
+
+
+def normalize(text):
+    """Fold to the form both sides are compared in: NFKC (full-width letters and
+    digits become ASCII), simplified script, lower case."""
+    return _simplifier().convert(unicodedata.normalize("NFKC", text or "")).lower()
+
+
+def _chunk_tokens(chunk):
+    """Tokens of one chunk, in order: character pairs of each Chinese run plus its
+    last character alone (so a one-character query can match at a run's end), and
+    each Latin/digit run as one token."""
+    tokens = []
+    for run in _RUN.findall(chunk):
+        if _IS_HAN.match(run):
+            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
+            tokens.append(run[-1])
+        else:
+            tokens.append(run)
+    return tokens
+
+
+def document_chunks(text):
+    return [_chunk_tokens(chunk) for chunk in _CHUNK.findall(normalize(text))]
+
+
+# -- The index ------------------------------------------------------------------
+
+
+class SearchIndexField(models.TextField):
+    """A tsvector on PostgreSQL, the token string elsewhere (see the module doc)."""
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+
+@SearchIndexField.register_lookup
+class Matches(models.Lookup):
+    """search_index__matches=<tsquery literal on PostgreSQL, LIKE pattern elsewhere>."""
+
+    lookup_name = "matches"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            return f"{lhs} @@ ({rhs})::tsquery", [*lhs_params, *rhs_params]
+        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
+
+
+def index_value(title, summary, body_text):
+    """The value stored in Article.search_index for the current database."""
+    parts = {"title": title, "summary": summary, "body": body_text}
+    if connection.vendor == "postgresql":
+        return _tsvector_literal(parts)
+    return _token_string(parts)
+
+
+def _tsvector_literal(parts):
+    positions = {}
+    position = 1
+    for name, text in parts.items():
+        weight = WEIGHTS[name]
+        for chunk in document_chunks(text):
+            for token in chunk:
+                positions.setdefault(token, []).append(f"{min(position, MAX_POSITION)}{weight}")
+                position += 1
+            position += 1  # a gap: no phrase runs across a separator
+        position += 1
+    return " ".join(f"'{token}':{','.join(spots[:256])}" for token, spots in positions.items())
+
+
+def _token_string(parts):
+    pieces = []
+    for name, text in parts.items():
+        chunks = " | ".join(" ".join(chunk) for chunk in document_chunks(text))
+        pieces.append(f"{MARKERS[name]} {chunks} ")
+    return "".join(pieces)
+
+
+# -- Queries --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """One phrase of a query: its tokens, and whether the last one is a prefix
+    (a single character, or the start of a Latin word)."""
+
+    tokens: tuple
+    prefix_last: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class Query:
+    terms: tuple
+    text: str  # the normalized query, for display
+
+    def __bool__(self):
+        return bool(self.terms)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def parse_query(raw):
+    """A query from what a reader typed. Control characters, punctuation and
+    anything past MAX_QUERY_LENGTH are dropped, so any input is a normal query
+    (perhaps an empty one)."""
+    cleaned = _CONTROL.sub(" ", raw or "")[:MAX_QUERY_LENGTH]
+    terms = []
+    for chunk in _CHUNK.findall(normalize(cleaned))[:MAX_TERMS]:
+        runs = _RUN.findall(chunk)
+        tokens = _chunk_tokens(chunk)
+        last = runs[-1]
+        if _IS_HAN.match(last) and len(last) > 1:
+            # The text may go on after the query's last character: drop the
+            # run-end token that was added for it.
+            tokens = tokens[:-1]
+        prefix_last = not _IS_HAN.match(last) or len(last) == 1
+        terms.append(Term(tokens=tuple(tokens), prefix_last=prefix_last, text=chunk))
+    return Query(terms=tuple(terms), text=" ".join(term.text for term in terms))
+
+
+def tsquery(query, weight=""):
+    """A PostgreSQL tsquery literal: phrases joined by AND (weight "A" limits the
+    match to titles)."""
+    phrases = []
+    for term in query.terms:
+        operands = []
+        for index, token in enumerate(term.tokens):
+            prefix = ":*" if term.prefix_last and index == len(term.tokens) - 1 else ""
+            marker = f":{prefix[1:]}{weight}" if (prefix or weight) else ""
+            operands.append(f"'{token}'{marker}")
+        phrases.append("(" + " <-> ".join(operands) + ")")
+    return " & ".join(phrases)
+
+
+def like_patterns(query):
+    """SQLite LIKE patterns, one per term: the phrase as a substring of the token
+    string (a prefix token has no closing space)."""
+    patterns = []
+    for term in query.terms:
+        text = " " + " ".join(term.tokens) + ("" if term.prefix_last else " ")
+        patterns.append(text)
+    return patterns
+
+
+# -- Showing results ------------------------------------------------------------
+
+SNIPPET_LENGTH = 90
+
+
+def snippet(text, query, length=SNIPPET_LENGTH):
+    """A stretch of `text` around the first match, with every match in <mark>.
+    The text is escaped first, so neither the article nor the query can inject
+    markup."""
+    plain = " ".join((text or "").split())
+    folded = normalize(plain)
+    if len(folded) != len(plain):  # a conversion changed lengths: fall back to NFKC only
+        folded = unicodedata.normalize("NFKC", plain).lower()
+        if len(folded) != len(plain):
+            folded = plain.lower()
+    needles = sorted({term.text for term in query.terms if term.text}, key=len, reverse=True)
+    spans = _match_spans(folded, needles)
+    if spans:
+        start = max(0, spans[0][0] - length // 3)
+    else:
+        start = 0
+    end = min(len(plain), start + length)
+    pieces = []
+    cursor = start
+    for begin, finish in spans:
+        if finish <= start or begin >= end:
+            continue
+        begin, finish = max(begin, start), min(finish, end)
+        pieces.append(escape(plain[cursor:begin]))
+        pieces.append(f"<mark>{escape(plain[begin:finish])}</mark>")
+        cursor = finish
+    pieces.append(escape(plain[cursor:end]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(plain) else ""
+    return mark_safe(prefix + "".join(str(piece) for piece in pieces) + suffix)
+
+
+def highlight(text, query):
+    """The whole of a short text (a title) with matches in <mark>, escaped."""
+    return snippet(text, query, length=max(len(text or ""), 1))
+
+
+def _match_spans(folded, needles):
+    spans = []
+    for needle in needles:
+        for match in re.finditer(re.escape(needle), folded):
+            spans.append((match.start(), match.end()))
+    spans.sort()
+    merged = []
+    for begin, finish in spans:
+        if merged and begin <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], finish))
+        else:
+            merged.append((begin, finish))
+    return merged
+
+
+def matching(queryset, query):
+    """`queryset` narrowed to the articles matching every term of `query`, with
+    `search_rank`: 4 when every term is in the title, plus 2 when every term is
+    in the summary (a match in the title ranks above one deep in the body)."""
+    if connection.vendor == "postgresql":
+        queryset = queryset.filter(search_index__matches=tsquery(query))
+        rank = models.expressions.RawSQL(
+            "(CASE WHEN search_index @@ (%s)::tsquery THEN 4 ELSE 0 END)"
+            " + (CASE WHEN search_index @@ (%s)::tsquery THEN 2 ELSE 0 END)",
+            [tsquery(query, "A"), tsquery(query, "B")],
+            output_field=models.IntegerField(),
+        )
+    else:
+        patterns = like_patterns(query)
+        for pattern in patterns:
+            queryset = queryset.filter(search_index__matches=f"%{pattern}%")
+        title = " AND ".join(["search_index LIKE %s"] * len(patterns))
+        summary = " AND ".join(["search_index LIKE %s"] * len(patterns))
+        rank = models.expressions.RawSQL(
+            f"(CASE WHEN {title} THEN 4 ELSE 0 END) + (CASE WHEN {summary} THEN 2 ELSE 0 END)",
+            [
+                *(f"%{TITLE}%{p}%{SUMMARY}%" for p in patterns),
+                *(f"%{SUMMARY}%{p}%{BODY}%" for p in patterns),
+            ],  # fmt: skip
+            output_field=models.IntegerField(),
+        )
+    return queryset.annotate(search_rank=rank)

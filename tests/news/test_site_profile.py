@@ -1,0 +1,410 @@
+"""The site's particulars (SiteProfile), footer links and 我要纠错.
+
+Staff edit the footer's particulars (主办单位, address, 备案号, the rights hotline,
+the WeChat QR code) in the admin; every public page shows them, even pages that
+were already cached. Readers report errors through a form; staff see the reports
+in the admin and mark them handled. Roles are those of news/migrations/0005.
+"""
+
+import io
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.contrib.admin import helpers
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from PIL import Image
+
+from news.models import ErrorReport, ExternalLink, SiteProfile
+
+pytestmark = pytest.mark.django_db
+
+PROFILE_CHANGELIST = reverse("admin:news_siteprofile_changelist")
+REPORT_CHANGELIST = reverse("admin:news_errorreport_changelist")
+THANKS = "谢谢！您的纠错信息已经提交，我们会尽快核实处理。"
+
+
+def html_of(response):
+    return response.content.decode()
+
+
+def footer_of(response):
+    match = re.search(r'<footer class="site-footer">.*?</footer>', html_of(response), re.S)
+    assert match, "the page has no footer"
+    return match.group(0)
+
+
+def png_bytes(size=(120, 120)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (20, 20, 20)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    root = tmp_path / "media"
+    root.mkdir()
+    settings.MEDIA_ROOT = str(root)
+    return root
+
+
+def stored_files(root):
+    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
+
+
+def staff(django_user_model, username, role):
+    user = django_user_model.objects.create_user(username, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_editor(django_user_model):
+    return logged_in(staff(django_user_model, "bianji", "编辑"))
+
+
+@pytest.fixture
+def as_reviewer(django_user_model):
+    return logged_in(staff(django_user_model, "shenhe", "审核"))
+
+
+@pytest.fixture
+def as_superuser(django_user_model):
+    return logged_in(django_user_model.objects.create_superuser("admin"))
+
+
+# -- Before anyone has filled it in ---------------------------------------------------------
+
+
+def test_without_a_saved_profile_pages_show_the_defaults(client, article):
+    for url in ["/", "/news/", article.get_absolute_url()]:
+        footer = footer_of(client.get(url))
+        assert "妇女维权公益服务热线" in footer, url
+        assert '<a href="tel:12338">12338</a>' in footer, url
+        assert "主办单位：市妇联" in footer, url
+        assert "网站标识码" not in footer, url
+
+
+def test_a_page_view_writes_nothing_to_the_database(client, column):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+
+    assert "12338" in footer_of(response)
+    writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert writes == []
+    assert not SiteProfile.objects.exists()
+
+
+# -- Editing it in the admin --------------------------------------------------------------
+
+FILLED_IN = {
+    "host_organization": "某某市妇女联合会",
+    "address": "某某市人民路 100 号",
+    "postcode": "310000",
+    "phone": "0571-87000000",
+    "email": "fulian@example.gov.cn",
+    "site_code": "3301000001",
+    "icp_number": "浙ICP备12345678号",
+    "police_number": "浙公网安备 33010202000001号",
+    "hotline": "12338",
+    "hotline_label": "市妇联维权热线",
+    "wechat_name": "某某女性",
+}
+
+
+def open_profile_form(client):
+    """Follow 网站信息 in the admin to its one form (the add form on a fresh site)."""
+    response = client.get(PROFILE_CHANGELIST)
+    assert response.status_code == 302
+    return response["Location"]
+
+
+def save_profile(client, **fields):
+    url = open_profile_form(client)
+    assert client.get(url).status_code == 200
+    return client.post(url, {**FILLED_IN, "_save": "保存", **fields})
+
+
+def test_superuser_fills_in_the_profile_and_every_item_shows_on_a_cached_page(
+    as_superuser, column, media_root, django_assert_num_queries
+):
+    reader = Client()
+    reader.get("/")
+    with django_assert_num_queries(0):  # the home page is now served from the cache
+        assert "主办单位：市妇联" in footer_of(reader.get("/"))
+
+    response = save_profile(
+        as_superuser, wechat_qr=SimpleUploadedFile("二维码.png", png_bytes(), "image/png")
+    )
+
+    assert response.status_code == 302, response.content.decode()
+    assert SiteProfile.objects.count() == 1
+    footer = footer_of(reader.get("/"))
+    assert "主办单位：某某市妇女联合会" in footer
+    assert "某某市人民路 100 号" in footer and "310000" in footer
+    assert "0571-87000000" in footer
+    assert 'href="mailto:fulian@example.gov.cn"' in footer
+    assert "网站标识码：3301000001" in footer
+    assert ">浙ICP备12345678号</a>" in footer and 'href="https://beian.miit.gov.cn/"' in footer
+    assert "浙公网安备 33010202000001号" in footer
+    assert "市妇联维权热线" in footer and '<a href="tel:12338">12338</a>' in footer
+    [qr_file] = stored_files(media_root)
+    assert re.fullmatch(r"site/\d{4}/\d{2}/[0-9a-f]{32}\.png", qr_file)
+    assert f'<img src="/media/{qr_file}"' in footer
+    assert 'alt="某某女性微信公众号二维码"' in footer
+    assert "某某女性" in footer
+
+
+def test_reviewer_changes_the_profile_and_cached_pages_show_the_change(
+    as_reviewer, article, django_assert_num_queries
+):
+    SiteProfile.objects.create(hotline="12338", address="旧地址")
+    reader = Client()
+    reader.get(article.get_absolute_url())
+    reader.get("/")
+    with django_assert_num_queries(0):
+        assert "旧地址" in footer_of(reader.get("/"))
+
+    response = save_profile(as_reviewer, address="新地址：某某市民主路 8 号", hotline="96338")
+
+    assert response.status_code == 302
+    for url in ["/", article.get_absolute_url()]:
+        footer = footer_of(reader.get(url))
+        assert "新地址：某某市民主路 8 号" in footer and "旧地址" not in footer, url
+        assert '<a href="tel:96338">96338</a>' in footer, url
+        assert "网站标识码：3301000001" in footer, url
+    meta = re.search(r'<meta name="SiteIDCode" content="([^"]*)">', html_of(reader.get("/")))
+    assert meta and meta[1] == "3301000001"
+
+
+def test_reviewer_can_fill_in_the_profile_on_a_fresh_site(as_reviewer, column):
+    """Reviewers keep the footer (migration 0005); on a fresh site there is no profile
+    yet, so 网站信息 leads them to the form that creates it."""
+    response = save_profile(as_reviewer)
+
+    assert response.status_code == 302
+    assert "浙ICP备12345678号" in footer_of(Client().get("/"))
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("qr.png", b"this is a text file, not a picture"),
+        ("qr.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+        ("qr.png", png_bytes()[:60]),  # cut off after the header
+    ],
+    ids=["text", "svg", "truncated"],
+)
+def test_a_wechat_qr_that_is_not_an_image_is_refused(
+    as_superuser, column, media_root, name, content
+):
+    SiteProfile.objects.create(address="旧地址")
+
+    response = save_profile(
+        as_superuser, wechat_qr=SimpleUploadedFile(name, content, "image/png")
+    )
+
+    assert response.status_code == 200
+    assert "errornote" in html_of(response) or "errorlist" in html_of(response)
+    profile = SiteProfile.objects.get()
+    assert profile.address == "旧地址" and not profile.wechat_qr
+    assert stored_files(media_root) == []
+    assert "<img" not in footer_of(Client().get("/"))
+
+
+def test_there_is_only_ever_one_profile(as_superuser):
+    SiteProfile.objects.create()
+
+    assert as_superuser.get(reverse("admin:news_siteprofile_add")).status_code == 403
+    assert open_profile_form(as_superuser) == reverse(
+        "admin:news_siteprofile_change", args=[SiteProfile.objects.get().pk]
+    )
+
+
+# -- Footer links --------------------------------------------------------------------------
+
+
+def test_footer_links_show_in_their_order_also_on_a_cached_page(client, column):
+    client.get("/")
+    ExternalLink.objects.create(name="全国妇联", url="https://www.women.org.cn/", order=2)
+    ExternalLink.objects.create(name="中国妇女网", url="https://www.cnwomen.com.cn/", order=3)
+    ExternalLink.objects.create(name="省妇联", url="https://www.zjwomen.org.cn/", order=1)
+
+    footer = footer_of(client.get("/"))
+
+    links = re.findall(r'<a href="(https://[^"]+)" rel="noopener">([^<]+)</a>', footer)
+    assert links == [
+        ("https://www.zjwomen.org.cn/", "省妇联"),
+        ("https://www.women.org.cn/", "全国妇联"),
+        ("https://www.cnwomen.com.cn/", "中国妇女网"),
+    ]
+
+
+def test_without_links_the_footer_has_no_empty_links_section(client, column):
+    assert "相关链接" not in footer_of(client.get("/"))
+
+
+# -- 我要纠错 ------------------------------------------------------------------------------
+
+
+def report_link(response):
+    href = re.search(r'<a href="([^"]*)">我要纠错</a>', footer_of(response))[1]
+    return href.replace("&amp;", "&")
+
+
+def test_report_link_in_the_footer_carries_the_current_page(client, article):
+    href = report_link(client.get(article.get_absolute_url()))
+
+    address = urlsplit(href)
+    assert address.path == "/jiucuo/"
+    assert parse_qs(address.query)["page"] == [f"http://testserver/articles/{article.pk}/"]
+    form = html_of(client.get(href))
+    assert f'value="http://testserver/articles/{article.pk}/"' in form
+
+
+def test_report_link_of_a_list_page_keeps_its_query(client, column):
+    href = report_link(client.get("/news/", {"page": 1}))
+
+    assert parse_qs(urlsplit(href).query)["page"] == ["http://testserver/news/?page=1"]
+
+
+def report(client, **fields):
+    data = {
+        "page_url": "http://testserver/articles/1/",
+        "description": "第二段的联系电话写错了，应为 87000000。",
+        "contact": "13800000000",
+        "website": "",
+    }
+    return client.post("/jiucuo/", {**data, **fields}, follow=True)
+
+
+def test_a_report_is_stored_and_the_reader_thanked(client, column):
+    response = report(client)
+
+    assert response.redirect_chain == [("/jiucuo/thanks/", 302)]
+    assert THANKS in html_of(response)
+    stored = ErrorReport.objects.get()
+    assert stored.page_url == "http://testserver/articles/1/"
+    assert stored.description == "第二段的联系电话写错了，应为 87000000。"
+    assert stored.contact == "13800000000"
+    assert not stored.handled
+
+
+@pytest.mark.parametrize("description", ["错字", "   ", "", "  有错  "])
+def test_a_too_short_report_is_refused_in_chinese(client, column, description):
+    response = report(client, description=description)
+
+    assert response.status_code == 200
+    assert response.redirect_chain == []
+    html = html_of(response)
+    assert "请写清楚错误在哪里（至少 5 个字）。" in html or "这个字段是必填项。" in html
+    assert ErrorReport.objects.count() == 0
+
+
+def test_a_robot_filling_the_hidden_field_is_thanked_but_nothing_is_stored(client, column):
+    response = report(client, website="http://spam.example/")
+
+    assert response.redirect_chain == [("/jiucuo/thanks/", 302)]
+    assert THANKS in html_of(response)
+    assert ErrorReport.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("description", "错" * 10_000),
+        ("page_url", "http://testserver/news/?q=" + "x" * 10_000),
+        ("contact", "1" * 10_000),
+    ],
+)
+def test_an_enormous_field_never_gives_a_server_error(client, column, field, value):
+    response = report(client, **{field: value})
+
+    assert response.status_code == 200
+    stored = list(ErrorReport.objects.all())
+    if stored:  # accepted: then cut down to what the column holds
+        assert len(stored[0].page_url) <= 500 and len(stored[0].description) <= 2000
+        assert THANKS in html_of(response)
+    else:  # refused: then the reader is told why
+        assert 'class="error"' in html_of(response)
+
+
+def test_an_enormous_page_address_in_the_link_still_opens_the_form(client, column):
+    response = client.get("/jiucuo/", {"page": "http://testserver/" + "x" * 10_000})
+
+    assert response.status_code == 200
+    value = re.search(r'name="page_url" value="([^"]*)"', html_of(response))[1]
+    assert len(value) == 500
+
+
+# -- Staff and the reports ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["as_editor", "as_reviewer", "as_superuser"])
+def test_staff_see_reports_and_mark_them_handled(request, column, role):
+    client = request.getfixturevalue(role)
+    wrong_phone = ErrorReport.objects.create(
+        page_url="http://testserver/articles/7/", description="联系电话写错了"
+    )
+    dead_link = ErrorReport.objects.create(description="附件链接打不开")
+
+    listing = client.get(REPORT_CHANGELIST)
+
+    assert listing.status_code == 200
+    assert "联系电话写错了" in html_of(listing) and "附件链接打不开" in html_of(listing)
+    response = client.post(
+        REPORT_CHANGELIST,
+        {"action": "mark_handled", helpers.ACTION_CHECKBOX_NAME: [wrong_phone.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    wrong_phone.refresh_from_db()
+    dead_link.refresh_from_db()
+    assert wrong_phone.handled and not dead_link.handled
+
+
+def test_staff_cannot_invent_or_rewrite_a_readers_report(as_reviewer, column):
+    report = ErrorReport.objects.create(description="联系电话写错了")
+    change_url = reverse("admin:news_errorreport_change", args=[report.pk])
+
+    assert as_reviewer.get(reverse("admin:news_errorreport_add")).status_code == 403
+    as_reviewer.post(change_url, {"description": "改过的内容", "handled": "on", "_save": "保存"})
+
+    report.refresh_from_db()
+    assert report.description == "联系电话写错了"
+    assert report.handled
+
+
+def test_an_editor_can_read_reports_but_not_change_the_site_profile(as_editor, column):
+    profile = SiteProfile.objects.create(address="某某市人民路 100 号")
+    change_url = reverse("admin:news_siteprofile_change", args=[profile.pk])
+
+    assert as_editor.get(REPORT_CHANGELIST).status_code == 200
+    assert as_editor.get(change_url).status_code == 403
+    response = as_editor.post(change_url, {**FILLED_IN, "address": "篡改", "_save": "保存"})
+
+    assert response.status_code == 403
+    profile.refresh_from_db()
+    assert profile.address == "某某市人民路 100 号"
+    assert "某某市人民路 100 号" in footer_of(Client().get("/"))
+
+
+def test_anonymous_visitors_cannot_see_the_reports(client, column):
+    ErrorReport.objects.create(description="联系电话写错了", contact="13800000000")
+
+    response = client.get(REPORT_CHANGELIST)
+
+    assert response.status_code == 302
+    assert "/login/" in response["Location"]
+
