@@ -22,6 +22,7 @@ FEED_LENGTH = 20
 # The request's site root while a feed is being built. A Feed instance is shared
 # by every request, so per-request state must not live on it.
 _site_root = ContextVar("site_root", default="")
+_traditional = ContextVar("traditional", default=False)
 
 
 class ContentRssFeed(Rss201rev2Feed):
@@ -48,10 +49,20 @@ class LatestArticlesFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         token = _site_root.set(request.build_absolute_uri("/"))
+        reader = getattr(request, "reader", None)
+        script = _traditional.set(bool(reader and reader.traditional))
         try:
             return super().__call__(request, *args, **kwargs)
         finally:
             _site_root.reset(token)
+            _traditional.reset(script)
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # The text is converted to traditional script on the way out (news.reader);
+        # the declared language follows.
+        feed.feed["language"] = "zh-hant" if _traditional.get() else self.language
+        return feed
 
     def title(self):
         return settings.SITE_NAME

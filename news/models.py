@@ -89,11 +89,11 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(revision_of__isnull=False)
 
     def search(self, query):
-        """Articles matching a parsed query (news.search), best first: every term in
-        the title, then in the summary, then anywhere; newer first at equal rank."""
+        """Articles matching a parsed query (news.search), in any order; the search
+        page orders them with news.search.result_page."""
         if not query:
             return self.none()
-        return search.matching(self, query).order_by("-search_rank", "-published_at", "-id")
+        return search.matching(self, query)
 
     def in_column(self, column):
         return self.filter(column=column)
@@ -103,7 +103,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         # Lists show title, column, date and summary: leave the bodies in the database.
-        return self.select_related("column").defer("body", "body_text", "search_index")
+        return self.select_related("column").defer(
+            "body", "body_text", "search_index", "title_index"
+        )
 
 
 class Article(models.Model):
@@ -177,13 +179,15 @@ class Article(models.Model):
     # Derived on save, so that no page view sanitizes or strips HTML.
     body_text = models.TextField(_("正文纯文本"), blank=True, editable=False)
     excerpt = models.TextField(_("列表摘要"), blank=True, editable=False)
-    # Character-pair index for Chinese search (news.search); GIN-indexed on PostgreSQL.
+    # Character-pair indexes for Chinese search (news.search), GIN on PostgreSQL: the
+    # whole article, and the title alone (title matches rank first).
     search_index = SearchIndexField(_("搜索索引"), blank=True, editable=False)
+    title_index = SearchIndexField(_("标题索引"), blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(
         excluded_fields=["view_count", "body_text", "excerpt", "version", "cover_width",
-                         "cover_height", "search_index"],
+                         "cover_height", "search_index", "title_index"],
         verbose_name=_("文章历史版本"),
     )  # fmt: skip
 
@@ -212,6 +216,7 @@ class Article(models.Model):
         self.body_text = html_to_text(self.body)
         self.excerpt = summarize(self.summary or self.body_text, SUMMARY_LENGTH)
         self.search_index = search.index_value(self.title, self.summary, self.body_text)
+        self.title_index = search.index_value(self.title)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         update_fields = kwargs.get("update_fields")
@@ -221,7 +226,7 @@ class Article(models.Model):
             if {"body", "summary"} & set(update_fields):
                 derived |= {"body", "body_text", "excerpt"}
             if {"title", "body", "summary"} & set(update_fields):
-                derived.add("search_index")
+                derived |= {"search_index", "title_index"}
             if "status" in update_fields:
                 derived.add("published_at")
             kwargs["update_fields"] = {*update_fields, *derived}

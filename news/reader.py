@@ -21,8 +21,8 @@ COOKIE_AGE = 365 * 24 * 60 * 60
 SCRIPTS = ("hans", "hant")
 SIZES = ("normal", "large", "xlarge")
 CONTRASTS = ("normal", "high")
-CONVERTIBLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "text/xml",
-                     "application/json")  # fmt: skip
+# Pages and feeds; not the open-data exports, which stay in the canonical script.
+CONVERTIBLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "text/xml")
 
 
 @dataclass(frozen=True)

@@ -39,16 +39,19 @@ _CHUNK = re.compile(rf"[{HAN}a-z0-9]+")
 _RUN = re.compile(rf"[{HAN}]+|[a-z0-9]+")
 _IS_HAN = re.compile(rf"[{HAN}]")
 
+# PostgreSQL only: GIN indexes over the tsvectors (created by migration 0006).
+GIN_INDEXES = {
+    "article_search_gin": "CREATE INDEX IF NOT EXISTS article_search_gin ON news_article "
+    "USING gin (search_index)",
+    "article_title_gin": "CREATE INDEX IF NOT EXISTS article_title_gin ON news_article "
+    "USING gin (title_index)",
+}
+
 MAX_QUERY_LENGTH = 50  # characters of a query kept; more is cut, never an error
 MAX_TERMS = 6
 # PostgreSQL stores at most this position; later tokens share it (phrase matching
 # there is approximate, ~8,000 characters into a body).
 MAX_POSITION = 16383
-
-WEIGHTS = {"title": "A", "summary": "B", "body": "C"}
-# SQLite: the three parts in one string, each after its marker.
-TITLE, SUMMARY, BODY = "\x01", "\x02", "\x03"
-MARKERS = {"title": TITLE, "summary": SUMMARY, "body": BODY}
 
 
 @lru_cache(maxsize=1)
@@ -104,34 +107,30 @@ class Matches(models.Lookup):
         return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
 
 
-def index_value(title, summary, body_text):
-    """The value stored in Article.search_index for the current database."""
-    parts = {"title": title, "summary": summary, "body": body_text}
+def index_value(*texts):
+    """The value stored in a SearchIndexField for the current database: the tokens of
+    the texts, with a gap between texts so that no phrase runs from one into the next."""
     if connection.vendor == "postgresql":
-        return _tsvector_literal(parts)
-    return _token_string(parts)
+        return _tsvector_literal(texts)
+    return _token_string(texts)
 
 
-def _tsvector_literal(parts):
+def _tsvector_literal(texts):
     positions = {}
     position = 1
-    for name, text in parts.items():
-        weight = WEIGHTS[name]
+    for text in texts:
         for chunk in document_chunks(text):
             for token in chunk:
-                positions.setdefault(token, []).append(f"{min(position, MAX_POSITION)}{weight}")
+                positions.setdefault(token, []).append(str(min(position, MAX_POSITION)))
                 position += 1
             position += 1  # a gap: no phrase runs across a separator
-        position += 1
+    # A lexeme keeps at most 256 positions in a tsvector.
     return " ".join(f"'{token}':{','.join(spots[:256])}" for token, spots in positions.items())
 
 
-def _token_string(parts):
-    pieces = []
-    for name, text in parts.items():
-        chunks = " | ".join(" ".join(chunk) for chunk in document_chunks(text))
-        pieces.append(f"{MARKERS[name]} {chunks} ")
-    return "".join(pieces)
+def _token_string(texts):
+    chunks = [" ".join(chunk) for text in texts for chunk in document_chunks(text)]
+    return " " + " | ".join(chunks) + " "
 
 
 # -- Queries --------------------------------------------------------------------
@@ -178,16 +177,14 @@ def parse_query(raw):
     return Query(terms=tuple(terms), text=" ".join(term.text for term in terms))
 
 
-def tsquery(query, weight=""):
-    """A PostgreSQL tsquery literal: phrases joined by AND (weight "A" limits the
-    match to titles)."""
+def tsquery(query):
+    """A PostgreSQL tsquery literal: each term a phrase, the terms joined by AND."""
     phrases = []
     for term in query.terms:
         operands = []
         for index, token in enumerate(term.tokens):
             prefix = ":*" if term.prefix_last and index == len(term.tokens) - 1 else ""
-            marker = f":{prefix[1:]}{weight}" if (prefix or weight) else ""
-            operands.append(f"'{token}'{marker}")
+            operands.append(f"'{token}'{prefix}")
         phrases.append("(" + " <-> ".join(operands) + ")")
     return " & ".join(phrases)
 
@@ -259,30 +256,75 @@ def _match_spans(folded, needles):
     return merged
 
 
-def matching(queryset, query):
-    """`queryset` narrowed to the articles matching every term of `query`, with
-    `search_rank`: 4 when every term is in the title, plus 2 when every term is
-    in the summary (a match in the title ranks above one deep in the body)."""
+def matching(queryset, query, field="search_index"):
+    """`queryset` narrowed to rows whose `field` index matches every term."""
     if connection.vendor == "postgresql":
-        queryset = queryset.filter(search_index__matches=tsquery(query))
-        rank = models.expressions.RawSQL(
-            "(CASE WHEN search_index @@ (%s)::tsquery THEN 4 ELSE 0 END)"
-            " + (CASE WHEN search_index @@ (%s)::tsquery THEN 2 ELSE 0 END)",
-            [tsquery(query, "A"), tsquery(query, "B")],
-            output_field=models.IntegerField(),
-        )
-    else:
-        patterns = like_patterns(query)
-        for pattern in patterns:
-            queryset = queryset.filter(search_index__matches=f"%{pattern}%")
-        title = " AND ".join(["search_index LIKE %s"] * len(patterns))
-        summary = " AND ".join(["search_index LIKE %s"] * len(patterns))
-        rank = models.expressions.RawSQL(
-            f"(CASE WHEN {title} THEN 4 ELSE 0 END) + (CASE WHEN {summary} THEN 2 ELSE 0 END)",
-            [
-                *(f"%{TITLE}%{p}%{SUMMARY}%" for p in patterns),
-                *(f"%{SUMMARY}%{p}%{BODY}%" for p in patterns),
-            ],  # fmt: skip
-            output_field=models.IntegerField(),
-        )
-    return queryset.annotate(search_rank=rank)
+        return queryset.filter(**{f"{field}__matches": tsquery(query)})
+    for pattern in like_patterns(query):
+        queryset = queryset.filter(**{f"{field}__matches": f"%{pattern}%"})
+    return queryset
+
+
+def not_matching(queryset, query, field):
+    if connection.vendor == "postgresql":
+        return queryset.exclude(**{f"{field}__matches": tsquery(query)})
+    return queryset.exclude(
+        pk__in=matching(queryset.model.objects.all(), query, field).values("pk")
+    )
+
+
+@dataclass
+class ResultPage:
+    """One page of results: title matches first, newest first, then the rest,
+    newest first. `total` is known only when the results end on or before this
+    page (counting every article with a common word costs more than the page)."""
+
+    number: int
+    articles: list
+    has_next: bool
+    total: int | None
+
+    @property
+    def has_previous(self):
+        return self.number > 1
+
+    @property
+    def next_page_number(self):
+        return self.number + 1
+
+    @property
+    def previous_page_number(self):
+        return self.number - 1
+
+
+def result_page(queryset, query, number, size=20, limit=1000):
+    """Page `number` of the articles in `queryset` matching `query`.
+
+    Two index-served queries rather than one ranked sort over every match: the
+    title matches by date, then the other matches by date, each fetched only as
+    far as this page needs (ids only), then the page's articles by id. The cost
+    stays flat however common the word (see README, "Search")."""
+    start = (number - 1) * size
+    if start >= limit:
+        return None
+    newest = ("-published_at", "-id")
+    in_title = matching(queryset, query, "title_index").order_by(*newest)
+    title_ids = list(in_title.values_list("id", flat=True)[: start + size + 1])
+    page_ids = title_ids[start : start + size + 1]
+    total = None
+    if len(page_ids) < size + 1:  # the title matches end on this page: continue with the rest
+        skip = max(0, start - len(title_ids))
+        wanted = size + 1 - len(page_ids)
+        elsewhere = not_matching(matching(queryset, query), query, "title_index").order_by(*newest)
+        other_ids = list(elsewhere.values_list("id", flat=True)[skip : skip + wanted])
+        page_ids += other_ids
+        if len(other_ids) < wanted:
+            total = len(title_ids) + skip + len(other_ids)
+    has_next = len(page_ids) > size and start + size < limit
+    page_ids = page_ids[:size]
+    found = (
+        queryset.model.objects.select_related("column")
+        .defer("body", "search_index", "title_index")
+        .in_bulk(page_ids)
+    )
+    return ResultPage(number, [found[pk] for pk in page_ids if pk in found], has_next, total)

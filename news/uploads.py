@@ -11,7 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
@@ -94,12 +94,13 @@ def local_image_size(src):
     if not src.startswith(settings.MEDIA_URL):
         return None
     name = src[len(settings.MEDIA_URL) :]
-    if ".." in name.split("/"):
+    if not name or name.startswith("/") or ".." in name.split("/"):
         return None
     try:
         with default_storage.open(name, "rb") as file, Image.open(file) as image:
             return image.size
-    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
+    except (OSError, ValueError, UnidentifiedImageError, Image.DecompressionBombError,
+            SuspiciousFileOperation):  # fmt: skip
         return None
 
 

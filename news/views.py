@@ -1,24 +1,23 @@
 import io
 from collections import defaultdict
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
 from .forms import ErrorReportForm, SearchForm
 from .models import Article, Column
-from .search import highlight, parse_query, snippet
+from .search import highlight, parse_query, result_page, snippet
 from .workflow import can_preview
 
 RELATED_COUNT = 5
@@ -158,50 +157,46 @@ def report_error_done(request):
 
 
 SEARCH_PAGE_SIZE = 20
-SEARCH_MAX_RESULTS = 1000  # counted and paged at most; a reader narrows the query instead
-
-
-class CappedPaginator(Paginator):
-    """Counts at most SEARCH_MAX_RESULTS matches: counting every article that
-    contains a common word costs more than the page itself."""
-
-    @cached_property
-    def count(self):
-        return self.object_list[: SEARCH_MAX_RESULTS + 1].count()
+SEARCH_MAX_RESULTS = 1000  # browsable; a reader narrows the query rather than paging on
 
 
 @require_GET
 def search(request):
     """/search/?q=...&column=<slug>&year=<yyyy>&page=<n>. Any input gives a normal
-    page: an empty or punctuation-only query shows the form."""
+    page: an empty or punctuation-only query shows the form, a page past the end
+    is a 404."""
     form = SearchForm(request.GET or None)
-    query = parse_query("")
+    query = parse_query(form.cleaned_data["q"] if form.is_valid() else "")
     page = None
-    if form.is_valid():
-        query = parse_query(form.cleaned_data["q"])
     if query:
-        results = (
-            Article.objects.live()
-            .search(query)
-            .select_related("column")
-            .defer("body", "search_index")
-        )
+        articles = Article.objects.live()
         if form.cleaned_data.get("column"):
-            results = results.in_column(form.cleaned_data["column"])
+            articles = articles.in_column(form.cleaned_data["column"])
         if form.cleaned_data.get("year"):
-            results = results.filter(published_at__year=form.cleaned_data["year"])
-        paginator = CappedPaginator(results, SEARCH_PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("page"))
-        for article in page.object_list:
+            articles = articles.filter(published_at__year=form.cleaned_data["year"])
+        number = _page_number(request.GET.get("page"))
+        page = result_page(articles, query, number, SEARCH_PAGE_SIZE, SEARCH_MAX_RESULTS)
+        if page is None or (number > 1 and not page.articles):
+            raise Http404
+        for article in page.articles:
             article.title_html = highlight(article.title, query)
             article.snippet_html = snippet(article.summary or article.body_text, query)
-    return render(
-        request,
-        "news/search.html",
-        {
-            "form": form,
-            "query": query,
-            "page_obj": page,
-            "capped": page is not None and page.paginator.count > SEARCH_MAX_RESULTS,
-        },
-    )
+    # The links to other pages keep the query and filters, cleaned, never echoed raw.
+    base_query = ""
+    if query:
+        kept = {"q": form.cleaned_data["q"]}
+        if form.cleaned_data.get("column"):
+            kept["column"] = form.cleaned_data["column"].slug
+        if form.cleaned_data.get("year"):
+            kept["year"] = form.cleaned_data["year"]
+        base_query = urlencode(kept) + "&"
+    context = {"form": form, "query": query, "page": page, "base_query": base_query}
+    return render(request, "news/search.html", context)
+
+
+def _page_number(raw):
+    if raw is None or raw == "":
+        return 1
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 4 or int(raw) < 1:
+        raise Http404
+    return int(raw)

@@ -1,5 +1,5 @@
-"""The Chinese search index (issue 6): a character-pair tsvector with a GIN index on
-PostgreSQL (stock, no extension), the same tokens as text on SQLite. Existing
+"""The Chinese search indexes (issue 6): character-pair tsvectors with GIN indexes
+on PostgreSQL (stock, no extension), the same tokens as text on SQLite. Existing
 articles are indexed here; `manage.py rebuild_search_index` does it again."""
 
 from django.db import migrations
@@ -14,23 +14,24 @@ def fill_index(apps, schema_editor):
         article.search_index = news.search.index_value(
             article.title, article.summary, article.body_text
         )
+        article.title_index = news.search.index_value(article.title)
         batch.append(article)
         if len(batch) >= 500:
-            Article.objects.bulk_update(batch, ["search_index"])
+            Article.objects.bulk_update(batch, ["search_index", "title_index"])
             batch = []
-    Article.objects.bulk_update(batch, ["search_index"])
+    Article.objects.bulk_update(batch, ["search_index", "title_index"])
 
 
-def create_gin_index(apps, schema_editor):
+def create_gin_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            "CREATE INDEX IF NOT EXISTS article_search_gin ON news_article USING gin (search_index)"
-        )
+        for sql in news.search.GIN_INDEXES.values():
+            schema_editor.execute(sql)
 
 
-def drop_gin_index(apps, schema_editor):
+def drop_gin_indexes(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS article_search_gin")
+        for name in news.search.GIN_INDEXES:
+            schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
 
 
 class Migration(migrations.Migration):
@@ -42,6 +43,11 @@ class Migration(migrations.Migration):
             name="search_index",
             field=news.search.SearchIndexField(blank=True, editable=False, verbose_name="搜索索引"),
         ),
+        migrations.AddField(
+            model_name="article",
+            name="title_index",
+            field=news.search.SearchIndexField(blank=True, editable=False, verbose_name="标题索引"),
+        ),
         migrations.RunPython(fill_index, migrations.RunPython.noop),
-        migrations.RunPython(create_gin_index, drop_gin_index),
+        migrations.RunPython(create_gin_indexes, drop_gin_indexes),
     ]

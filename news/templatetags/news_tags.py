@@ -26,7 +26,7 @@ def article_json_ld(context, article):
         "datePublished": article.published_at.isoformat() if article.published_at else None,
         "dateModified": article.updated_at.isoformat(),
         "articleSection": article.column.name,
-        "inLanguage": "zh-Hans",
+        "inLanguage": context.get("reader").lang if context.get("reader") else "zh-Hans",
         "author": {"@type": "Organization" if not article.author else "Person",
                    "name": article.author or article.source or settings.SITE_NAME},
         "publisher": {"@type": "Organization", "name": settings.SITE_FULL_NAME},

@@ -106,4 +106,3 @@ def test_the_500_page_follows_the_readers_script():
 
     assert response.status_code == 500
     assert "抱歉，服務暫時不可用" in html_of(response)
-

@@ -86,8 +86,14 @@ def test_without_next_the_reader_goes_to_the_home_page(client):
         "/" + "a" * 4999,  # 5,000 characters
         "https://evil.example/" + "a" * 4979,
     ],
-    ids=["other-site", "scheme-relative", "triple-slash", "javascript", "5000-chars-local",
-         "5000-chars-other-site"],  # fmt: skip
+    ids=[
+        "other-site",
+        "scheme-relative",
+        "triple-slash",
+        "javascript",
+        "5000-chars-local",
+        "5000-chars-other-site",
+    ],  # fmt: skip
 )
 def test_a_hostile_next_sends_the_reader_home_instead(client, hostile_next):
     response = client.get("/reader/", {"script": "hant", "next": hostile_next})
@@ -219,9 +225,7 @@ def read_feed(client, url, **query):
 
 
 @pytest.mark.parametrize("url", ["/feed/", "/feed/atom/", "/news/bmdt/feed/"])
-def test_feed_asked_for_in_traditional_script_is_traditional_and_still_parses(
-    client, article, url
-):
+def test_feed_asked_for_in_traditional_script_is_traditional_and_still_parses(client, article, url):
     feed = read_feed(client, url, script="hant")
 
     assert [entry.title for entry in feed.entries] == [TRADITIONAL_TITLE]

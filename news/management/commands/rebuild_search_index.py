@@ -17,11 +17,12 @@ class Command(BaseCommand):
             article.search_index = search.index_value(
                 article.title, article.summary, article.body_text
             )
+            article.title_index = search.index_value(article.title)
             batch.append(article)
             if len(batch) >= BATCH:
-                Article.objects.bulk_update(batch, ["search_index"])
+                Article.objects.bulk_update(batch, ["search_index", "title_index"])
                 done += len(batch)
                 batch = []
-        Article.objects.bulk_update(batch, ["search_index"])
+        Article.objects.bulk_update(batch, ["search_index", "title_index"])
         done += len(batch)
         self.stdout.write(f"已重建 {done} 篇文章的搜索索引。")
