@@ -297,6 +297,15 @@ class ResultPage:
         return self.number - 1
 
 
+def ranked_parts(queryset, query):
+    """The two halves of a result list: matches in the title, and the other
+    matches, each newest first."""
+    newest = ("-published_at", "-id")
+    in_title = matching(queryset, query, "title_index").order_by(*newest)
+    elsewhere = not_matching(matching(queryset, query), query, "title_index").order_by(*newest)
+    return in_title, elsewhere
+
+
 def result_page(queryset, query, number, size=20, limit=1000):
     """Page `number` of the articles in `queryset` matching `query`.
 
@@ -307,15 +316,13 @@ def result_page(queryset, query, number, size=20, limit=1000):
     start = (number - 1) * size
     if start >= limit:
         return None
-    newest = ("-published_at", "-id")
-    in_title = matching(queryset, query, "title_index").order_by(*newest)
+    in_title, elsewhere = ranked_parts(queryset, query)
     title_ids = list(in_title.values_list("id", flat=True)[: start + size + 1])
     page_ids = title_ids[start : start + size + 1]
     total = None
     if len(page_ids) < size + 1:  # the title matches end on this page: continue with the rest
         skip = max(0, start - len(title_ids))
         wanted = size + 1 - len(page_ids)
-        elsewhere = not_matching(matching(queryset, query), query, "title_index").order_by(*newest)
         other_ids = list(elsewhere.values_list("id", flat=True)[skip : skip + wanted])
         page_ids += other_ids
         if len(other_ids) < wanted:

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection
 
 from news.models import Article
-from news.search import matching, parse_query, result_page
+from news.search import parse_query, ranked_parts, result_page
 from news.views import SEARCH_MAX_RESULTS, SEARCH_PAGE_SIZE
 
 QUERIES = [
@@ -60,16 +60,10 @@ class Command(BaseCommand):
         slowest = max(timings, key=lambda text: statistics.median(timings[text]))
         self.stdout.write(f"\n最慢的查询“{slowest}”的执行计划（标题命中，按时间）：")
         query = parse_query(slowest)
-        live = Article.objects.live()
+        in_title, elsewhere = ranked_parts(Article.objects.live(), query)
         options = {"analyze": True, "buffers": True} if connection.vendor == "postgresql" else {}
-        in_title = matching(live, query, "title_index").order_by("-published_at", "-id")
         self.stdout.write(in_title.values_list("id", flat=True)[:21].explain(**options))
         self.stdout.write("\n（其余命中，按时间）：")
-        elsewhere = (
-            matching(live, query)
-            .exclude(pk__in=in_title.values("pk"))
-            .order_by("-published_at", "-id")
-        )
         self.stdout.write(elsewhere.values_list("id", flat=True)[:21].explain(**options))
 
 
