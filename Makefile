@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install browser-deps clean
+.PHONY: run test lint install browser-deps bench clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 $(PYTHON)（Python 3.11）"; exit 1; }
@@ -46,6 +46,15 @@ test: install
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk; }
 	@[ -f .cache/npm/node_modules/axe-core/axe.min.js ] || npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4
+
+# The search benchmark (README, "Search"): needs DATABASE_URL pointing at a PostgreSQL
+# database it may fill with 100,000 generated articles.
+bench: install
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "设置 DATABASE_URL 为一个 PostgreSQL 数据库"; exit 1;; esac
+	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
+	@if [ "$$(DJANGO_DEBUG=true $(BIN)/python manage.py shell -c 'from news.models import Article; print(Article.objects.count())')" -lt 100000 ]; then \
+		DJANGO_DEBUG=true $(BIN)/python manage.py generate_corpus --count 100000; fi
+	DJANGO_DEBUG=true $(BIN)/python manage.py bench_search
 
 lint: install
 	$(BIN)/ruff check .

@@ -104,7 +104,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         # Lists show title, column, date and summary: leave the bodies in the database.
         return self.select_related("column").defer(
-            "body", "body_text", "search_index", "title_index"
+            "body", "body_text", "search_index", "title_index", "search_overflow"
         )
 
 
@@ -183,11 +183,15 @@ class Article(models.Model):
     # whole article, and the title alone (title matches rank first).
     search_index = SearchIndexField(_("搜索索引"), blank=True, editable=False)
     title_index = SearchIndexField(_("标题索引"), blank=True, editable=False)
+    # NULL, not "", marks "not needed": only long articles on PostgreSQL have one.
+    search_overflow = models.TextField(  # noqa: DJ001
+        _("长文检索文本"), null=True, blank=True, editable=False
+    )
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(
         excluded_fields=["view_count", "body_text", "excerpt", "version", "cover_width",
-                         "cover_height", "search_index", "title_index"],
+                         "cover_height", "search_index", "title_index", "search_overflow"],
         verbose_name=_("文章历史版本"),
     )  # fmt: skip
 
@@ -215,8 +219,8 @@ class Article(models.Model):
         self.body = add_image_dimensions(clean_html(self.body), local_image_size)
         self.body_text = html_to_text(self.body)
         self.excerpt = summarize(self.summary or self.body_text, SUMMARY_LENGTH)
-        self.search_index = search.index_value(self.title, self.summary, self.body_text)
-        self.title_index = search.index_value(self.title)
+        for name, value in search.article_index(self.title, self.summary, self.body_text).items():
+            setattr(self, name, value)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         update_fields = kwargs.get("update_fields")
@@ -226,7 +230,7 @@ class Article(models.Model):
             if {"body", "summary"} & set(update_fields):
                 derived |= {"body", "body_text", "excerpt"}
             if {"title", "body", "summary"} & set(update_fields):
-                derived |= {"search_index", "title_index"}
+                derived |= {"search_index", "title_index", "search_overflow"}
             if "status" in update_fields:
                 derived.add("published_at")
             kwargs["update_fields"] = {*update_fields, *derived}

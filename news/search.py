@@ -111,11 +111,26 @@ def index_value(*texts):
     """The value stored in a SearchIndexField for the current database: the tokens of
     the texts, with a gap between texts so that no phrase runs from one into the next."""
     if connection.vendor == "postgresql":
-        return _tsvector_literal(texts)
+        return _tsvector_literal(texts)[0]
     return _token_string(texts)
 
 
+def article_index(title, summary, body_text):
+    """The search columns of an article: search_index, title_index, and
+    search_overflow, the folded text kept only when a long article outgrows what a
+    PostgreSQL tsvector can record (16,383 positions, 256 per token), so that a
+    phrase late in a long work report is still found (see `matching`)."""
+    texts = (title, summary, body_text)
+    if connection.vendor == "postgresql":
+        literal, saturated = _tsvector_literal(texts)
+        overflow = "\n".join(normalize(text) for text in texts) if saturated else None
+    else:
+        literal, overflow = _token_string(texts), None
+    return {"search_index": literal, "title_index": index_value(title), "search_overflow": overflow}
+
+
 def _tsvector_literal(texts):
+    """(literal, saturated): saturated when positions had to be dropped."""
     positions = {}
     position = 1
     for text in texts:
@@ -124,8 +139,9 @@ def _tsvector_literal(texts):
                 positions.setdefault(token, []).append(str(min(position, MAX_POSITION)))
                 position += 1
             position += 1  # a gap: no phrase runs across a separator
-    # A lexeme keeps at most 256 positions in a tsvector.
-    return " ".join(f"'{token}':{','.join(spots[:256])}" for token, spots in positions.items())
+    saturated = position > MAX_POSITION or any(len(spots) > 256 for spots in positions.values())
+    literal = " ".join(f"'{token}':{','.join(spots[:256])}" for token, spots in positions.items())
+    return literal, saturated
 
 
 def _token_string(texts):
@@ -204,22 +220,32 @@ def like_patterns(query):
 SNIPPET_LENGTH = 90
 
 
+def _fold_aligned(text):
+    """`normalize(text)` with exactly one character per character of `text`, so a
+    match found in it marks the same stretch of the original. Characters whose
+    NFKC form is longer (… → ...) are only lower-cased; if phrase-level script
+    conversion changes the length, characters are converted one by one."""
+    single = "".join(
+        folded if len(folded := unicodedata.normalize("NFKC", ch).lower()) == 1 else ch.lower()
+        for ch in text
+    )
+    converted = _simplifier().convert(single)
+    if len(converted) == len(single):
+        return converted
+    return "".join(c if len(c := _simplifier().convert(ch)) == 1 else ch for ch in single)
+
+
 def snippet(text, query, length=SNIPPET_LENGTH):
     """A stretch of `text` around the first match, with every match in <mark>.
     The text is escaped first, so neither the article nor the query can inject
-    markup."""
+    markup. A text no longer than `length` is shown whole."""
     plain = " ".join((text or "").split())
-    folded = normalize(plain)
-    if len(folded) != len(plain):  # a conversion changed lengths: fall back to NFKC only
-        folded = unicodedata.normalize("NFKC", plain).lower()
-        if len(folded) != len(plain):
-            folded = plain.lower()
+    folded = _fold_aligned(plain)
     needles = sorted({term.text for term in query.terms if term.text}, key=len, reverse=True)
     spans = _match_spans(folded, needles)
-    if spans:
-        start = max(0, spans[0][0] - length // 3)
-    else:
-        start = 0
+    start = 0
+    if spans and len(plain) > length:
+        start = max(0, min(spans[0][0] - length // 3, len(plain) - length))
     end = min(len(plain), start + length)
     pieces = []
     cursor = start
@@ -234,6 +260,11 @@ def snippet(text, query, length=SNIPPET_LENGTH):
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(plain) else ""
     return mark_safe(prefix + "".join(str(piece) for piece in pieces) + suffix)
+
+
+def has_match(text, query):
+    folded = _fold_aligned(" ".join((text or "").split()))
+    return any(term.text in folded for term in query.terms if term.text)
 
 
 def highlight(text, query):
@@ -256,10 +287,32 @@ def _match_spans(folded, needles):
     return merged
 
 
+def tsquery_all(query):
+    """Every token of every term, ANDed, without positions: what a long article's
+    capped tsvector can still answer exactly, straight from the GIN index."""
+    operands = []
+    for term in query.terms:
+        for index, token in enumerate(term.tokens):
+            prefix = ":*" if term.prefix_last and index == len(term.tokens) - 1 else ""
+            operands.append(f"'{token}'{prefix}")
+    return " & ".join(operands)
+
+
 def matching(queryset, query, field="search_index"):
     """`queryset` narrowed to rows whose `field` index matches every term."""
     if connection.vendor == "postgresql":
-        return queryset.filter(**{f"{field}__matches": tsquery(query)})
+        if field != "search_index":
+            return queryset.filter(**{f"{field}__matches": tsquery(query)})
+        # All tokens present (GIN, exact), and then either the phrases match the
+        # positions, or, for a long article whose positions were capped, the terms
+        # occur in its folded text.
+        overflow = models.Q(search_overflow__isnull=False)
+        for term in query.terms:
+            overflow &= models.Q(search_overflow__contains=term.text)
+        return queryset.filter(
+            models.Q(search_index__matches=tsquery_all(query))
+            & (models.Q(search_index__matches=tsquery(query)) | overflow)
+        )
     for pattern in like_patterns(query):
         queryset = queryset.filter(**{f"{field}__matches": f"%{pattern}%"})
     return queryset

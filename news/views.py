@@ -17,7 +17,7 @@ from django.views.generic import ListView
 
 from .forms import ErrorReportForm, SearchForm
 from .models import Article, Column
-from .search import highlight, parse_query, result_page, snippet
+from .search import has_match, highlight, parse_query, result_page, snippet
 from .workflow import can_preview
 
 RELATED_COUNT = 5
@@ -180,7 +180,9 @@ def search(request):
             raise Http404
         for article in page.articles:
             article.title_html = highlight(article.title, query)
-            article.snippet_html = snippet(article.summary or article.body_text, query)
+            # The summary if the words are in it, else the stretch of body that has them.
+            source = article.summary if has_match(article.summary, query) else article.body_text
+            article.snippet_html = snippet(source, query)
     # The links to other pages keep the query and filters, cleaned, never echoed raw.
     base_query = ""
     if query:

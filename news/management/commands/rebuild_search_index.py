@@ -4,6 +4,7 @@ from news import search
 from news.models import Article
 
 BATCH = 1000
+FIELDS = ["search_index", "title_index", "search_overflow"]
 
 
 class Command(BaseCommand):
@@ -14,15 +15,15 @@ class Command(BaseCommand):
         batch = []
         articles = Article.objects.only("id", "title", "summary", "body_text").order_by("id")
         for article in articles.iterator(chunk_size=BATCH):
-            article.search_index = search.index_value(
+            for name, value in search.article_index(
                 article.title, article.summary, article.body_text
-            )
-            article.title_index = search.index_value(article.title)
+            ).items():
+                setattr(article, name, value)
             batch.append(article)
             if len(batch) >= BATCH:
-                Article.objects.bulk_update(batch, ["search_index", "title_index"])
+                Article.objects.bulk_update(batch, FIELDS)
                 done += len(batch)
                 batch = []
-        Article.objects.bulk_update(batch, ["search_index", "title_index"])
+        Article.objects.bulk_update(batch, FIELDS)
         done += len(batch)
         self.stdout.write(f"已重建 {done} 篇文章的搜索索引。")
