@@ -14,9 +14,14 @@ from . import workflow
 from .attachments import AttachmentForm
 from .history import ArticleHistoryContext
 from .models import Article, Attachment, Column, ErrorReport, ExternalLink, ReviewEvent, SiteProfile
+from .sanitize import count_images_without_alt
 from .search import parse_query
 
 Status = Article.Status
+
+ALT_MISSING = _(
+    "正文中有 %(count)d 张图片没有填写“替换文本”（图片说明），请双击图片补上，方便视障读者。"
+)
 
 # The buttons on the article form, besides 保存 (save as it is).
 SUBMIT, APPROVE, SEND_BACK, WITHDRAW = "_submit", "_approve", "_send_back", "_withdraw"
@@ -234,6 +239,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
+        missing = count_images_without_alt(obj.body)
+        if missing:
+            # Readers using screen readers hear nothing for an image without
+            # 替换文本; say so at every save until it is filled in.
+            self.message_user(request, ALT_MISSING % {"count": missing}, messages.WARNING)
         if not change:
             obj.created_by = request.user
             obj.status = Status.DRAFT

@@ -105,6 +105,14 @@ def add_image_dimensions(cleaned, size_of):
     return _IMG.sub(fill, cleaned)
 
 
+_ALT = re.compile(r'\salt="\s*[^"\s][^"]*"')
+
+
+def count_images_without_alt(html_text):
+    """Images with no (or an empty) alt text, which screen readers cannot describe."""
+    return sum(1 for tag in _IMG.findall(html_text or "") if not _ALT.search(tag))
+
+
 def html_to_text(cleaned):
     """Plain text of cleaned HTML, one line per block, for summaries and search."""
     text = _BLOCK_END.sub("\n", cleaned)
