@@ -185,7 +185,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
     readonly_fields = ["status", "review_comment", "revision_of", "view_count", "created_by",
                        "created_at", "updated_at"]  # fmt: skip
     inlines = [AttachmentInline]
-    history_list_display = ["status"]
     change_form_template = "admin/news/article/change_form.html"
 
     def get_form(self, request, obj=None, change=False, **kwargs):
