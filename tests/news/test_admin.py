@@ -6,7 +6,7 @@ import re
 import zoneinfo
 
 import pytest
-from django.contrib.admin import helpers
+from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from news.models import Article
 from tests.factories import ArticleFactory, ColumnFactory
+from tests.helpers import article_form, page, run_action
 
 pytestmark = pytest.mark.django_db
 
@@ -21,49 +22,9 @@ BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 CHANGELIST = "admin:news_article_changelist"
 
 
-def page(response):
-    return response.content.decode()
-
-
 def column_headers(response):
     thead = re.search(r"<thead>(.*?)</thead>", page(response), re.DOTALL).group(1)
     return [re.sub(r"<[^>]+>|\s+", "", th) for th in re.findall(r"<th\b.*?</th>", thead, re.DOTALL)]
-
-
-def article_form(column, **overrides):
-    """The fields of the add/change form as the browser posts them: the article, the
-    version it was opened at (empty when adding) and the empty attachments inline."""
-    data = {
-        "title": "市妇联召开三八国际妇女节表彰大会",
-        "column": column.pk,
-        "body": "<p>大会表彰了一批先进集体和个人。</p>",
-        "published_at_0": "",
-        "published_at_1": "",
-        "source": "市妇联",
-        "author": "",
-        "editor": "",
-        "summary": "",
-        "edit_version": "",
-        "attachments-TOTAL_FORMS": 0,
-        "attachments-INITIAL_FORMS": 0,
-        "attachments-MIN_NUM_FORMS": 0,
-        "attachments-MAX_NUM_FORMS": 1000,
-        "_save": "保存",
-    }
-    data.update(overrides)
-    return data
-
-
-def run_action(client, action, articles):
-    return client.post(
-        reverse(CHANGELIST),
-        {
-            "action": action,
-            helpers.ACTION_CHECKBOX_NAME: [article.pk for article in articles],
-            "index": 0,
-        },
-        follow=True,
-    )
 
 
 def reload(*articles):
@@ -203,6 +164,30 @@ def test_editing_an_article_keeps_its_address(editor_client, column):
     public = Client().get(url)
     assert public.status_code == 200
     assert "新标题" in page(public)
+
+
+def test_saving_images_without_alt_text_warns_and_with_alt_text_does_not(editor_client, column):
+    """Screen readers say nothing for an image without 替换文本, so each save says so."""
+    without_alt = (
+        '<p><img src="/media/uploads/2025/03/a.jpg">'
+        '<img src="/media/uploads/2025/03/b.jpg" alt=""></p>'
+    )
+    with_alt = '<p><img src="/media/uploads/2025/03/a.jpg" alt="巾帼大宣讲现场"></p>'
+
+    warned = editor_client.post(
+        reverse("admin:news_article_add"), article_form(column, body=without_alt), follow=True
+    )
+    described = editor_client.post(
+        reverse("admin:news_article_add"), article_form(column, body=with_alt), follow=True
+    )
+
+    assert Article.objects.count() == 2
+    [warning] = [m for m in warned.context["messages"] if "替换文本" in str(m)]
+    assert warning.level == messages.WARNING
+    assert "正文中有 2 张图片没有填写“替换文本”" in str(warning)
+    assert "替换文本" in page(warned)
+    assert [str(m) for m in described.context["messages"] if "替换文本" in str(m)] == []
+    assert "替换文本" not in page(described)
 
 
 # -- Actions on selected rows ----------------------------------------------------------

@@ -8,7 +8,6 @@ be checked by looking at the disk.
 
 import datetime
 import io
-import os
 import re
 import zipfile
 from urllib.parse import quote
@@ -19,27 +18,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
-from PIL import Image
 
 from news.attachments import clean_original_name
 from news.models import Article, Attachment
+from tests.helpers import article_form, image_bytes, stored_files
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 GENERATED_NAME = re.compile(r"^attachments/\d{4}/\d{2}/\d{6}-[0-9a-f]{32}\.(?P<extension>[a-z]+)$")
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
-
-
-def stored_files(root):
-    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
 
 
 # -- Files as the federation's staff actually have them ----------------------------------
@@ -97,40 +84,7 @@ def xlsx_bytes():
     return buffer.getvalue()
 
 
-def image_bytes(image_format):
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), (200, 40, 90)).save(buffer, image_format)
-    return buffer.getvalue()
-
-
 # -- Posting the article form ------------------------------------------------------------
-
-
-def article_form(column, files=(), button="_save", **overrides):
-    """The add form as the browser posts it, with one inline row per file."""
-    data = {
-        "title": "关于评选表彰三八红旗手的通知",
-        "column": column.pk,
-        "body": "<p>请各单位于3月1日前报送推荐材料。</p>",
-        "edit_version": "",
-        "published_at_0": "",
-        "published_at_1": "",
-        "source": "市妇联",
-        "author": "",
-        "editor": "",
-        "summary": "",
-        "attachments-TOTAL_FORMS": str(len(files)),
-        "attachments-INITIAL_FORMS": "0",
-        "attachments-MIN_NUM_FORMS": "0",
-        "attachments-MAX_NUM_FORMS": "1000",
-        button: "保存",
-    }
-    for index, file in enumerate(files):
-        data[f"attachments-{index}-file"] = file
-        data[f"attachments-{index}-title"] = ""
-        data[f"attachments-{index}-order"] = str(index)
-    data.update(overrides)
-    return data
 
 
 def upload_file(name, content, content_type="application/octet-stream"):
@@ -157,8 +111,8 @@ ACCEPTED = [
     pytest.param("通知.wps", ole2_bytes, "wps", id="wps"),
     pytest.param("汇总.et", ole2_bytes, "et", id="et"),
     pytest.param("汇报.dps", ole2_bytes, "dps", id="dps"),
-    pytest.param("现场.png", lambda: image_bytes("PNG"), "png", id="png"),
-    pytest.param("现场.jpeg", lambda: image_bytes("JPEG"), "jpg", id="jpeg"),
+    pytest.param("现场.png", lambda: image_bytes("PNG", (40, 30)), "png", id="png"),
+    pytest.param("现场.jpeg", lambda: image_bytes("JPEG", (40, 30)), "jpg", id="jpeg"),
 ]
 
 
@@ -221,7 +175,9 @@ HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></bod
 REFUSED = [
     pytest.param("setup.exe", b"MZ\x90\x00" + b"\x00" * 200, "不支持 .exe 文件", id="exe"),
     pytest.param("通知.pdf", HTML, "与扩展名 .pdf 不符", id="html-as-pdf"),
-    pytest.param("照片.docx", image_bytes("PNG"), "与扩展名 .docx 不符", id="png-as-docx"),
+    pytest.param(
+        "照片.docx", image_bytes("PNG", (40, 30)), "与扩展名 .docx 不符", id="png-as-docx"
+    ),
     pytest.param("通知.doc", "这是一段文字。".encode(), "与扩展名 .doc 不符", id="text-as-doc"),
     pytest.param(
         "统计表.xlsx",
@@ -230,7 +186,7 @@ REFUSED = [
         id="zip-without-xl-as-xlsx",
     ),
     pytest.param("统计表.xlsx", docx_bytes(), "与扩展名 .xlsx 不符", id="docx-as-xlsx"),
-    pytest.param("照片.jpg", image_bytes("PNG"), "与扩展名 .jpg 不符", id="png-as-jpg"),
+    pytest.param("照片.jpg", image_bytes("PNG", (40, 30)), "与扩展名 .jpg 不符", id="png-as-jpg"),
     pytest.param("空白.pdf", b"", "空文件", id="empty-file"),
     pytest.param(
         "推荐表.docx", docx_bytes(with_macro=True), "含有宏的文档不能上传", id="docx-with-macro"
@@ -284,12 +240,10 @@ def test_photo_over_the_image_limit_is_refused_for_its_size_not_called_corrupt(
     """An editor attaching a large photo must learn that it is too large, not be told
     the file is damaged or renamed."""
     settings.IMAGE_UPLOAD_MAX_BYTES = 2000
-    noise = Image.frombytes("RGB", (60, 60), os.urandom(60 * 60 * 3))  # does not compress
-    buffer = io.BytesIO()
-    noise.save(buffer, "PNG")
-    assert len(buffer.getvalue()) > 2000
+    photo = image_bytes("PNG", (60, 60), noise=True)  # does not compress
+    assert len(photo) > 2000
 
-    response = add_article(editor_client, column, upload_file("现场.png", buffer.getvalue()))
+    response = add_article(editor_client, column, upload_file("现场.png", photo))
 
     assert response.status_code == 200
     [message] = inline_errors(response)
@@ -390,7 +344,7 @@ def downloaded(response):
             id="xlsx",
         ),
         pytest.param("通知.wps", ole2_bytes, "application/vnd.ms-works", id="wps"),
-        pytest.param("现场.png", lambda: image_bytes("PNG"), "image/png", id="png"),
+        pytest.param("现场.png", lambda: image_bytes("PNG", (40, 30)), "image/png", id="png"),
     ],
 )
 def test_download_is_an_attachment_with_the_detected_type_and_the_chinese_name(

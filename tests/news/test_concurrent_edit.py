@@ -6,29 +6,16 @@ import re
 
 import pytest
 from django.contrib.admin import helpers
-from django.contrib.auth.models import Group
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from news.models import Article
 from tests.factories import ArticleFactory
+from tests.helpers import change_form, logged_in, page, staff
 
 pytestmark = pytest.mark.django_db
 
 Status = Article.Status
-
-
-def staff(django_user_model, username, role):
-    user = django_user_model.objects.create_user(username, is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
-def logged_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -39,11 +26,6 @@ def zhang(django_user_model):
 @pytest.fixture
 def li(django_user_model):
     return logged_in(staff(django_user_model, "lihua", "编辑"))
-
-
-@pytest.fixture
-def as_reviewer(django_user_model):
-    return logged_in(staff(django_user_model, "shenhe", "审核"))
 
 
 def change_url(article):
@@ -58,34 +40,9 @@ def open_form(client, article):
     return int(match.group(1))
 
 
-def change_form(article, opened_at, **typed):
-    """What the browser posts from the article's change form, with `typed` entered."""
-    published_at = timezone.localtime(article.published_at) if article.published_at else None
-    data = {
-        "title": article.title,
-        "column": article.column_id,
-        "body": article.body,
-        "published_at_0": f"{published_at:%Y-%m-%d}" if published_at else "",
-        "published_at_1": f"{published_at:%H:%M:%S}" if published_at else "",
-        "source": article.source,
-        "author": article.author,
-        "editor": article.editor,
-        "summary": article.summary,
-        "edit_version": opened_at,
-        "attachments-TOTAL_FORMS": 0,
-        "attachments-INITIAL_FORMS": 0,
-        "attachments-MIN_NUM_FORMS": 0,
-        "attachments-MAX_NUM_FORMS": 1000,
-        "_continue": "1",
-    }
-    if article.is_pinned:
-        data["is_pinned"] = "on"
-    data.update(typed)
-    return data
-
-
-def page(response):
-    return response.content.decode()
+def form_opened_at(article, opened_at, **typed):
+    """The change form as posted from a page opened at version `opened_at`, with 保存并继续编辑."""
+    return change_form(article, edit_version=opened_at, _continue="1", **typed)
 
 
 @pytest.fixture
@@ -105,7 +62,7 @@ def test_second_save_of_the_same_version_is_refused_and_keeps_the_typed_text(zha
 
     first = zhang.post(
         change_url(draft),
-        change_form(draft, zhang_opened, body="<p>活动覆盖全市15个区县。</p>"),
+        form_opened_at(draft, zhang_opened, body="<p>活动覆盖全市15个区县。</p>"),
     )
     assert first.status_code == 302
     draft.refresh_from_db()
@@ -113,7 +70,7 @@ def test_second_save_of_the_same_version_is_refused_and_keeps_the_typed_text(zha
 
     second = li.post(
         change_url(draft),
-        change_form(
+        form_opened_at(
             draft, li_opened, title="家庭教育宣传周活动启动", body="<p>李华补充的第二段。</p>"
         ),
     )
@@ -135,7 +92,7 @@ def test_second_save_of_the_same_version_is_refused_and_keeps_the_typed_text(zha
 def test_save_with_the_current_version_succeeds_and_moves_the_version_on(zhang, draft):
     opened = open_form(zhang, draft)
 
-    response = zhang.post(change_url(draft), change_form(draft, opened, title="新标题"))
+    response = zhang.post(change_url(draft), form_opened_at(draft, opened, title="新标题"))
 
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -151,10 +108,12 @@ def test_a_review_decision_made_meanwhile_also_refuses_the_older_form(zhang, as_
     reviewer_opened = open_form(as_reviewer, draft)
     as_reviewer.post(
         change_url(draft),
-        change_form(draft, reviewer_opened, _send_back="1", review_note="请核实区县数量。"),
+        form_opened_at(draft, reviewer_opened, _send_back="1", review_note="请核实区县数量。"),
     )
 
-    response = zhang.post(change_url(draft), change_form(draft, zhang_opened, title="改过的标题"))
+    response = zhang.post(
+        change_url(draft), form_opened_at(draft, zhang_opened, title="改过的标题")
+    )
 
     assert response.status_code == 200
     assert "保存被拒绝：shenhe 在 " in page(response)
@@ -171,8 +130,10 @@ def test_second_editor_of_a_published_article_does_not_overwrite_the_first_ones_
     zhang_opened = open_form(zhang, published)
     li_opened = open_form(li, published)
 
-    zhang.post(change_url(published), change_form(published, zhang_opened, title="张敏改的标题"))
-    second = li.post(change_url(published), change_form(published, li_opened, title="李华改的标题"))
+    zhang.post(change_url(published), form_opened_at(published, zhang_opened, title="张敏改的标题"))
+    second = li.post(
+        change_url(published), form_opened_at(published, li_opened, title="李华改的标题")
+    )
 
     change = published.pending_changes.get()
     assert change.title == "张敏改的标题"
@@ -192,7 +153,7 @@ def test_pinning_from_the_list_is_not_undone_by_a_form_opened_before(
         {"action": "pin", helpers.ACTION_CHECKBOX_NAME: [article.pk], "index": 0},
     )
 
-    colleague.post(change_url(article), change_form(article, opened, title="改过的标题"))
+    colleague.post(change_url(article), form_opened_at(article, opened, title="改过的标题"))
 
     article.refresh_from_db()
     assert article.is_pinned

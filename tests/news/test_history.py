@@ -3,7 +3,6 @@ a readable diff of title and body on the history page, and restoring an old vers
 as a new one without rewriting the record."""
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -11,67 +10,11 @@ from django.utils import timezone
 from news.models import Article
 from news.workflow import article_approve, article_submit
 from tests.factories import ArticleFactory
+from tests.helpers import change_form, logged_in, page, staff
 
 pytestmark = pytest.mark.django_db
 
 Status = Article.Status
-
-
-def staff(django_user_model, username, role):
-    user = django_user_model.objects.create_user(username, is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return staff(django_user_model, "bianji", "编辑")
-
-
-@pytest.fixture
-def reviewer(django_user_model):
-    return staff(django_user_model, "shenhe", "审核")
-
-
-def logged_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def as_editor(editor):
-    return logged_in(editor)
-
-
-@pytest.fixture
-def as_reviewer(reviewer):
-    return logged_in(reviewer)
-
-
-def change_form(article, **typed):
-    """What the browser posts from the article's change form, with `typed` entered."""
-    published_at = timezone.localtime(article.published_at) if article.published_at else None
-    data = {
-        "title": article.title,
-        "column": article.column_id,
-        "body": article.body,
-        "published_at_0": f"{published_at:%Y-%m-%d}" if published_at else "",
-        "published_at_1": f"{published_at:%H:%M:%S}" if published_at else "",
-        "source": article.source,
-        "author": article.author,
-        "editor": article.editor,
-        "summary": article.summary,
-        "edit_version": article.version if article.pk else "",
-        "attachments-TOTAL_FORMS": 0,
-        "attachments-INITIAL_FORMS": 0,
-        "attachments-MIN_NUM_FORMS": 0,
-        "attachments-MAX_NUM_FORMS": 1000,
-    }
-    if article.is_pinned:
-        data["is_pinned"] = "on"
-    data.update(typed)
-    return data
 
 
 def save_in_admin(client, article, **typed):
@@ -80,10 +23,6 @@ def save_in_admin(client, article, **typed):
         reverse("admin:news_article_change", args=[article.pk]),
         change_form(article, _continue="1", **typed),
     )
-
-
-def page(response):
-    return response.content.decode()
 
 
 def history_page(client, article):

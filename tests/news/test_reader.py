@@ -283,14 +283,6 @@ def test_page_cache_keeps_each_readers_variant_apart(article, django_assert_num_
 # -- Downloads are passed through untouched ---------------------------------------------
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
-
-
 def test_attachment_download_is_never_converted(article, media_root):
     # A PDF whose text stream holds simplified Chinese in UTF-8: converting it would
     # corrupt the file.

@@ -3,59 +3,29 @@ submits, 审核 reviews and publishes, a superuser does everything. Every refusa
 checked by what it leaves unchanged, on the public site and in the database."""
 
 import pytest
-from django.contrib.admin import helpers
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from news.models import Article, Attachment, ReviewEvent
 from news.workflow import article_send_back, article_submit
 from tests.factories import ArticleFactory
+from tests.helpers import (
+    change_form,
+    draft_by,
+    logged_in,
+    messages_of,
+    page,
+    press,
+    run_action,
+    staff,
+)
 
 pytestmark = pytest.mark.django_db
 
 Status = Article.Status
 CHANGELIST = "admin:news_article_changelist"
-
-
-def staff(django_user_model, username, role):
-    user = django_user_model.objects.create_user(username, is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return staff(django_user_model, "bianji", "编辑")
-
-
-@pytest.fixture
-def reviewer(django_user_model):
-    return staff(django_user_model, "shenhe", "审核")
-
-
-@pytest.fixture
-def superuser(django_user_model):
-    return django_user_model.objects.create_superuser("admin")
-
-
-def logged_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def as_editor(editor):
-    return logged_in(editor)
-
-
-@pytest.fixture
-def as_reviewer(reviewer):
-    return logged_in(reviewer)
 
 
 @pytest.fixture(params=["reviewer", "superuser"])
@@ -64,78 +34,9 @@ def as_publisher(request):
     return logged_in(request.getfixturevalue(request.param))
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
-
-
-def draft_by(user, column, **fields):
-    return ArticleFactory(
-        column=column, status=Status.DRAFT, published_at=None, created_by=user, **fields
-    )
-
-
-def change_form(article, **typed):
-    """What the browser posts from the article's change form, with `typed` entered."""
-    published_at = timezone.localtime(article.published_at) if article.published_at else None
-    attachments = list(article.attachments.all()) if article.pk else []
-    data = {
-        "title": article.title,
-        "column": article.column_id,
-        "body": article.body,
-        "published_at_0": f"{published_at:%Y-%m-%d}" if published_at else "",
-        "published_at_1": f"{published_at:%H:%M:%S}" if published_at else "",
-        "source": article.source,
-        "author": article.author,
-        "editor": article.editor,
-        "summary": article.summary,
-        "edit_version": article.version if article.pk else "",
-        "attachments-TOTAL_FORMS": len(attachments),
-        "attachments-INITIAL_FORMS": len(attachments),
-        "attachments-MIN_NUM_FORMS": 0,
-        "attachments-MAX_NUM_FORMS": 1000,
-    }
-    if article.is_pinned:
-        data["is_pinned"] = "on"
-    for index, attachment in enumerate(attachments):
-        data[f"attachments-{index}-id"] = attachment.pk
-        data[f"attachments-{index}-article"] = article.pk
-        data[f"attachments-{index}-title"] = attachment.title
-        data[f"attachments-{index}-order"] = attachment.order
-    data.update(typed)
-    return data
-
-
-def press(client, article, button, **typed):
-    """Open the article's change form as it is now and press `button`."""
-    article.refresh_from_db()
-    return client.post(
-        reverse("admin:news_article_change", args=[article.pk]),
-        change_form(article, **{button: "1"}, **typed),
-        follow=True,
-    )
-
-
-def run_action(client, action, articles):
-    return client.post(
-        reverse(CHANGELIST),
-        {"action": action, helpers.ACTION_CHECKBOX_NAME: [a.pk for a in articles], "index": 0},
-        follow=True,
-    )
-
-
 def offered_actions(client):
     response = client.get(reverse(CHANGELIST))
     return {name for name, _label in response.context["action_form"].fields["action"].choices}
-
-
-def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
-
-
-def page(response):
-    return response.content.decode()
 
 
 def buttons_on_change_page(client, article):

@@ -24,6 +24,7 @@ from django.utils import timezone
 from news import workflow
 from news.models import Article
 from tests.factories import ArticleFactory
+from tests.helpers import change_form
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +94,7 @@ def site_cache(request):
 
 @pytest.fixture
 def reviewer(django_user_model):
+    """Here a superuser named reviewer (not the 审核 user of tests/news/conftest.py)."""
     return django_user_model.objects.create_superuser("reviewer", password="pw-for-tests-only")
 
 
@@ -171,31 +173,6 @@ def test_article_page_of_a_scheduled_article_is_404_until_its_time(clock, column
 # -- Edits -------------------------------------------------------------------------------
 
 
-def change_form(article, **overrides):
-    """The change form of an existing article, as the browser posts it."""
-    published = timezone.localtime(article.published_at)
-    data = {
-        "title": article.title,
-        "column": article.column_id,
-        "body": article.body,
-        "edit_version": article.version,
-        "published_at_0": published.strftime("%Y-%m-%d"),
-        "published_at_1": published.strftime("%H:%M:%S"),
-        "source": article.source,
-        "author": article.author,
-        "editor": article.editor,
-        "summary": article.summary,
-        "review_note": "",
-        "attachments-TOTAL_FORMS": "0",
-        "attachments-INITIAL_FORMS": "0",
-        "attachments-MIN_NUM_FORMS": "0",
-        "attachments-MAX_NUM_FORMS": "1000",
-        "_continue": "保存",
-    }
-    data.update(overrides)
-    return data
-
-
 def test_edited_title_shows_at_once_on_cached_pages(site_cache, editor_client, column):
     article = ArticleFactory(column=column, title="市妇联召开执委会议")
     reader = Client()
@@ -205,7 +182,7 @@ def test_edited_title_shows_at_once_on_cached_pages(site_cache, editor_client, c
 
     response = editor_client.post(
         reverse("admin:news_article_change", args=[article.pk]),
-        change_form(article, title="市妇联召开十三届三次执委会议"),
+        change_form(article, title="市妇联召开十三届三次执委会议", _continue="保存"),
     )
 
     assert response.status_code == 302

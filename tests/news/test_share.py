@@ -5,7 +5,6 @@ articles, robots.txt and the sitemap; and body images that carry their size.
 """
 
 import datetime
-import io
 import json
 import re
 from html.parser import HTMLParser
@@ -15,10 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import segno
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
-from news.models import Article, SiteProfile
+from news.models import Article
 from tests.factories import ArticleFactory, ColumnFactory
+from tests.helpers import image_bytes, set_profile
 from tests.stats.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -34,20 +33,6 @@ def html_of(response):
 
 def permalink(article):
     return f"http://testserver/articles/{article.pk}/"
-
-
-def png_bytes(size=(64, 48)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (200, 40, 90)).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
 
 
 class _Head(HTMLParser):
@@ -112,7 +97,7 @@ def test_article_page_has_open_graph_tags_for_share_previews(client, march8):
 
 def test_article_with_a_cover_names_it_as_the_share_image(client, column, media_root):
     article = ArticleFactory(
-        column=column, cover=SimpleUploadedFile("cover.png", png_bytes((640, 360)))
+        column=column, cover=SimpleUploadedFile("cover.png", image_bytes("PNG", (640, 360)))
     )
 
     meta = head_of(client.get(article.get_absolute_url())).meta
@@ -169,7 +154,9 @@ def test_article_page_describes_itself_as_a_news_article(client, march8):
 
 
 def test_json_ld_names_the_cover_image(client, column, media_root):
-    article = ArticleFactory(column=column, cover=SimpleUploadedFile("cover.png", png_bytes()))
+    article = ArticleFactory(
+        column=column, cover=SimpleUploadedFile("cover.png", image_bytes("PNG", (64, 48)))
+    )
 
     _, data = json_ld_of(client.get(article.get_absolute_url()))
 
@@ -340,7 +327,7 @@ def test_sitemap_lists_the_work_figures_and_each_indicator(client, article):
 
 def save_png(path, size):
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(png_bytes(size))
+    path.write_bytes(image_bytes("PNG", size))
 
 
 def body_images(article):
@@ -411,12 +398,3 @@ def test_image_address_leading_outside_the_media_folder_is_ignored(
 
     [image] = body_images(article)
     assert "width=" not in image and "height=" not in image
-
-
-def set_profile(**fields):
-    """Fill in the site's one profile (created by migration 0007), as staff would."""
-    profile = SiteProfile.current()
-    for name, value in fields.items():
-        setattr(profile, name, value)
-    profile.save()
-    return profile

@@ -6,23 +6,21 @@ were already cached. Readers report errors through a form; staff see the reports
 in the admin and mark them handled. Roles are those of news/migrations/0005.
 """
 
-import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.admin import helpers
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from PIL import Image
 
 from news.models import ErrorReport, ExternalLink, SiteProfile
+from tests.helpers import image_bytes, set_profile, stored_files
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 PROFILE_CHANGELIST = reverse("admin:news_siteprofile_changelist")
 REPORT_CHANGELIST = reverse("admin:news_errorreport_changelist")
@@ -39,49 +37,9 @@ def footer_of(response):
     return match.group(0)
 
 
-def png_bytes(size=(120, 120)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (20, 20, 20)).save(buffer, "PNG")
-    return buffer.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
-
-
-def stored_files(root):
-    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
-
-
-def staff(django_user_model, username, role):
-    user = django_user_model.objects.create_user(username, is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    return user
-
-
-def logged_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def as_editor(django_user_model):
-    return logged_in(staff(django_user_model, "bianji", "编辑"))
-
-
-@pytest.fixture
-def as_reviewer(django_user_model):
-    return logged_in(staff(django_user_model, "shenhe", "审核"))
-
-
-@pytest.fixture
-def as_superuser(django_user_model):
-    return logged_in(django_user_model.objects.create_superuser("admin"))
+def qr_png():
+    """A dark square PNG, standing in for the WeChat QR code picture."""
+    return image_bytes("PNG", (120, 120), color=(20, 20, 20))
 
 
 # -- Before anyone has filled it in ---------------------------------------------------------
@@ -145,7 +103,7 @@ def test_superuser_fills_in_the_profile_and_every_item_shows_on_a_cached_page(
         assert "主办单位：市妇联" in footer_of(reader.get("/"))
 
     response = save_profile(
-        as_superuser, wechat_qr=SimpleUploadedFile("二维码.png", png_bytes(), "image/png")
+        as_superuser, wechat_qr=SimpleUploadedFile("二维码.png", qr_png(), "image/png")
     )
 
     assert response.status_code == 302, response.content.decode()
@@ -202,7 +160,7 @@ def test_reviewer_can_fill_in_the_profile_on_a_fresh_site(as_reviewer, column):
     [
         ("qr.png", b"this is a text file, not a picture"),
         ("qr.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
-        ("qr.png", png_bytes()[:60]),  # cut off after the header
+        ("qr.png", qr_png()[:60]),  # cut off after the header
     ],
     ids=["text", "svg", "truncated"],
 )
@@ -405,12 +363,3 @@ def test_anonymous_visitors_cannot_see_the_reports(client, column):
 
     assert response.status_code == 302
     assert "/login/" in response["Location"]
-
-
-def set_profile(**fields):
-    """Fill in the site's one profile (created by migration 0007), as staff would."""
-    profile = SiteProfile.current()
-    for name, value in fields.items():
-        setattr(profile, name, value)
-    profile.save()
-    return profile

@@ -5,9 +5,7 @@ the Django test client, and judged by what the editor receives back and by what
 lands in MEDIA_ROOT, which each test points at its own empty folder.
 """
 
-import io
 import json
-import os
 import re
 from urllib.parse import urlencode
 
@@ -15,19 +13,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from PIL import Image
 
 from news.models import Article
+from tests.helpers import article_form, image_bytes, stored_files
+
+pytestmark = pytest.mark.usefixtures("media_root")
 
 GENERATED_NAME = re.compile(r"^uploads/\d{4}/\d{2}/[0-9a-f]{32}\.(?P<extension>jpg|png|gif|webp)$")
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    root = tmp_path / "media"
-    root.mkdir()
-    settings.MEDIA_ROOT = str(root)
-    return root
 
 
 @pytest.fixture
@@ -35,23 +27,9 @@ def upload_url():
     return reverse("ckeditor_upload")
 
 
-def image_bytes(image_format="PNG", size=(24, 16), noise=False):
-    if noise:  # random pixels do not compress: a file of a predictable size
-        image = Image.frombytes("RGB", size, os.urandom(size[0] * size[1] * 3))
-    else:
-        image = Image.new("RGB", size, (200, 40, 90))
-    buffer = io.BytesIO()
-    image.save(buffer, image_format)
-    return buffer.getvalue()
-
-
 def cut_off(content):
     """The first two thirds of a file: the header is whole, the pixels stop short."""
     return content[: len(content) * 2 // 3]
-
-
-def stored_files(root):
-    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
 
 
 def upload(client, url, name, content, content_type="image/png", query=""):
@@ -316,30 +294,6 @@ def test_json_requested_by_drag_and_drop_wins_over_the_dialog_form(
 
 
 # -- Cover images through the admin ----------------------------------------------------
-
-
-def article_form(column, **overrides):
-    """The add form as the browser posts it: the article's fields, the version it was
-    opened at (blank for a new article) and the empty attachments inline."""
-    data = {
-        "title": "三八节表彰大会隆重召开",
-        "column": column.pk,
-        "body": "<p>正文</p>",
-        "edit_version": "",
-        "published_at_0": "",
-        "published_at_1": "",
-        "source": "市妇联",
-        "author": "",
-        "editor": "",
-        "summary": "",
-        "attachments-TOTAL_FORMS": "0",
-        "attachments-INITIAL_FORMS": "0",
-        "attachments-MIN_NUM_FORMS": "0",
-        "attachments-MAX_NUM_FORMS": "1000",
-        "_save": "保存",
-    }
-    data.update(overrides)
-    return data
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ by the article's state, what the public sees and the audit trail (ReviewEvent)."
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.test import Client
@@ -20,96 +19,12 @@ from news.workflow import (
     article_withdraw,
 )
 from tests.factories import ArticleFactory
+from tests.helpers import change_form, draft_by, messages_of, page, press
 
 pytestmark = pytest.mark.django_db
 
 Status = Article.Status
 Action = ReviewEvent.Action
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("bianji", is_staff=True)
-    user.groups.add(Group.objects.get(name="编辑"))
-    return user
-
-
-@pytest.fixture
-def reviewer(django_user_model):
-    user = django_user_model.objects.create_user("shenhe", is_staff=True)
-    user.groups.add(Group.objects.get(name="审核"))
-    return user
-
-
-def logged_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def as_editor(editor):
-    return logged_in(editor)
-
-
-@pytest.fixture
-def as_reviewer(reviewer):
-    return logged_in(reviewer)
-
-
-def draft_by(editor, column, **fields):
-    return ArticleFactory(
-        column=column, status=Status.DRAFT, published_at=None, created_by=editor, **fields
-    )
-
-
-def change_form(article, **typed):
-    """What the browser posts from the article's change form, with `typed` entered."""
-    published_at = timezone.localtime(article.published_at) if article.published_at else None
-    attachments = list(article.attachments.all()) if article.pk else []
-    data = {
-        "title": article.title,
-        "column": article.column_id,
-        "body": article.body,
-        "published_at_0": f"{published_at:%Y-%m-%d}" if published_at else "",
-        "published_at_1": f"{published_at:%H:%M:%S}" if published_at else "",
-        "source": article.source,
-        "author": article.author,
-        "editor": article.editor,
-        "summary": article.summary,
-        "edit_version": article.version,
-        "attachments-TOTAL_FORMS": len(attachments),
-        "attachments-INITIAL_FORMS": len(attachments),
-        "attachments-MIN_NUM_FORMS": 0,
-        "attachments-MAX_NUM_FORMS": 1000,
-    }
-    if article.is_pinned:
-        data["is_pinned"] = "on"
-    for index, attachment in enumerate(attachments):
-        data[f"attachments-{index}-id"] = attachment.pk
-        data[f"attachments-{index}-article"] = article.pk
-        data[f"attachments-{index}-title"] = attachment.title
-        data[f"attachments-{index}-order"] = attachment.order
-    data.update(typed)
-    return data
-
-
-def press(client, article, button, **typed):
-    """Open the article's change form as it is now and press `button`."""
-    article.refresh_from_db()
-    return client.post(
-        reverse("admin:news_article_change", args=[article.pk]),
-        change_form(article, **{button: "1"}, **typed),
-        follow=True,
-    )
-
-
-def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
-
-
-def page(response):
-    return response.content.decode()
 
 
 def public_status(article):
@@ -496,12 +411,6 @@ def test_button_for_a_transition_that_does_not_apply_is_refused_with_a_message(
 
 
 # -- A change to a published article (修改稿) -------------------------------------------
-
-
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
 
 
 def test_approving_a_change_replaces_the_published_text_at_the_same_address(
