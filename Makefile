@@ -31,7 +31,7 @@ run: install .env
 	export DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-true}"; \
 	export DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-false}"; \
 	$(BIN)/python manage.py migrate --noinput && \
-	$(BIN)/python manage.py load_demo_content && \
+	$(BIN)/python manage.py load_demo_content --demo-users && \
 	$(BIN)/python manage.py load_demo_stats && \
 	echo "网站：http://127.0.0.1:$(PORT)/   后台：http://127.0.0.1:$(PORT)/$${DJANGO_ADMIN_PATH:-admin}/" && \
 	exec $(BIN)/python manage.py runserver --insecure 127.0.0.1:$(PORT)

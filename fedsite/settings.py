@@ -165,6 +165,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"  # CKEditor's dialogs use same-origin frames
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # forms carry the token; no script needs the cookie
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if env_bool("DJANGO_BEHIND_HTTPS_PROXY"):
@@ -182,9 +183,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 if env_bool("DJANGO_BEHIND_HTTPS_PROXY"):
-    # Behind nginx the client address is in X-Forwarded-For (nginx sets it).
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    # Behind nginx every request comes from nginx: take the address nginx appended.
+    AXES_CLIENT_IP_CALLABLE = "fedsite.client_ip.client_ip"
 
 # CKEditor 4 (bundled by django-ckeditor) is past its upstream support; its system
 # check ckeditor.W001 says so. We keep the editor the user chose but never trust it:

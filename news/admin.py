@@ -81,7 +81,10 @@ class ArticleForm(forms.ModelForm):
         """An editor's save of a published article becomes a 修改稿; if one is already
         open, send them to it rather than overwrite a colleague's change."""
         article = self.instance
-        if article.status != Status.PUBLISHED or self.user is None:
+        # The status in the database, not the form's (a restored old version
+        # carries its old status).
+        current = Article.objects.filter(pk=article.pk).values_list("status", flat=True).first()
+        if current != Status.PUBLISHED or self.user is None:
             return
         if workflow.can_publish(self.user):
             return
@@ -125,11 +128,12 @@ class AttachmentInline(admin.TabularInline):
     readonly_fields = ["file_type", "size"]
 
     def _locked(self, request, obj):
-        # Attachments of a published article are public: editors change them
-        # through a 修改稿 like the rest of the article.
+        # Attachments of a published article are public, and those of a submitted
+        # one are what the reviewer is reviewing: editors change them through a
+        # 修改稿, or after the article is sent back.
         return (
             obj is not None
-            and obj.status == Status.PUBLISHED
+            and obj.status in {Status.PUBLISHED, Status.REVIEW}
             and not workflow.can_publish(request.user)
         )
 
@@ -187,6 +191,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
     inlines = [AttachmentInline]
     change_form_template = "admin/news/article/change_form.html"
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not workflow.can_publish(request.user):
+            fields.append("is_pinned")  # pinning changes the home page: reviewers only
+        return fields
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
@@ -225,6 +235,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return workflow.can_publish(request.user)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST" and self.revert_disabled(request):
+            raise PermissionDenied  # hiding the button is not enough
         # Like the change view, in one transaction: the stale-edit check locks the row.
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context)
@@ -255,6 +267,21 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 article=original, edited=obj, by=request.user
             )
             return
+        changed = workflow.snapshot(obj) != workflow.snapshot(original)
+        if (
+            changed
+            and original.status == Status.REVIEW
+            and not workflow.can_publish(request.user)
+        ):
+            # What the reviewer approves must be what they reviewed: an editor's
+            # change takes the article out of the queue until it is submitted again.
+            workflow.article_recall(article=original, by=request.user)
+            obj.status = original.status = Status.DRAFT
+            self.message_user(
+                request,
+                _("文章已修改，退出审核队列，成为草稿；改好后请重新提交审核。"),
+                messages.WARNING,
+            )
         # A save never changes the workflow state: only the transitions do. (This
         # matters for a restored old version, which carries its old status.)
         for name in ("status", "review_comment", "revision_of_id", "created_by_id"):

@@ -8,6 +8,7 @@ class NewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import checks  # noqa: F401 (registers the deployment checks)
         from .models import Article, Attachment, Column, ExternalLink, SiteProfile
         from .signals import watch
 

@@ -171,5 +171,7 @@ def download(request, pk):
     )
     # Even if a browser tried to show it, it could run nothing.
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    if not article.is_live():  # a staff-only file: no shared cache may keep it
+        response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

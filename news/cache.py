@@ -68,8 +68,17 @@ def page_timeout(generation):
     return max(0, min(PAGE_TIMEOUT, int(remaining)))
 
 
+# The query parameters the cached views read. A request with any other (?utm_…,
+# ?x=1, ?x=2, …) is served fresh and not stored, so junk URLs cannot fill the cache.
+KNOWN_PARAMETERS = {"page", "year", "script"}
+
+
 def _cacheable(request):
-    return request.method in {"GET", "HEAD"} and not request.user.is_authenticated
+    return (
+        request.method in {"GET", "HEAD"}
+        and set(request.GET) <= KNOWN_PARAMETERS
+        and not request.user.is_authenticated
+    )
 
 
 def cache_public_page(view):

@@ -11,9 +11,14 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 class ErrorReportForm(forms.ModelForm):
-    """我要纠错. `website` is a honeypot: people leave it empty, spam robots fill it."""
+    """我要纠错. `website` is a honeypot: a text field people never see (display: none,
+    so neither eyes, keyboards nor screen readers meet it) and form-filling robots fill."""
 
-    website = forms.CharField(required=False, widget=forms.HiddenInput)
+    website = forms.CharField(
+        required=False,
+        label=_("请勿填写"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     class Meta:
         model = ErrorReport

@@ -160,6 +160,9 @@ class Article(models.Model):
         related_name="pending_changes",
         verbose_name=_("修改的是"),
     )
+    # What the published article said when a 修改稿 was started from it: approving
+    # the 修改稿 is refused if the article has been changed since (news.workflow).
+    base_snapshot = models.JSONField(_("修改稿所依据的原文"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -191,7 +194,8 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(
         excluded_fields=["view_count", "body_text", "excerpt", "version", "cover_width",
-                         "cover_height", "search_index", "title_index", "search_overflow"],
+                         "cover_height", "search_index", "title_index", "search_overflow",
+                         "base_snapshot"],
         verbose_name=_("文章历史版本"),
     )  # fmt: skip
 
@@ -308,6 +312,7 @@ class ReviewEvent(models.Model):
         APPROVE = "approve", _("审核通过并发布")
         SEND_BACK = "send_back", _("退回修改")
         WITHDRAW = "withdraw", _("撤回")
+        RECALL = "recall", _("编辑修改，退出审核")
         APPLY_CHANGE = "apply_change", _("修改稿审核通过")
 
     article = models.ForeignKey(

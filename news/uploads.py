@@ -138,6 +138,11 @@ def _editor_response(request, url=None, error=None):
 @require_POST
 @staff_member_required
 def editor_image_upload(request):
+    # Only those who write articles put images into them.
+    if not (
+        request.user.has_perm("news.add_article") or request.user.has_perm("news.change_article")
+    ):
+        return _editor_response(request, error=_("您没有编辑文章的权限，不能上传图片。"))
     upload = request.FILES.get("upload")
     if upload is None:
         return _editor_response(request, error=_("没有收到文件。"))

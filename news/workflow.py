@@ -20,13 +20,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Article, Attachment, ReviewEvent
+from .sanitize import clean_html
 
 Status = Article.Status
 Action = ReviewEvent.Action
 
-# The fields a 修改稿 carries over to the published article when approved.
-CONTENT_FIELDS = ["title", "column", "summary", "body", "cover", "author", "source", "editor",
-                  "is_pinned"]  # fmt: skip
+# The fields a 修改稿 carries over to the published article when approved. Pinning
+# is not among them: it belongs to the published article and to reviewers.
+CONTENT_FIELDS = ["title", "column", "summary", "body", "cover", "author", "source", "editor"]
+
+
+def snapshot(article):
+    """The content fields as plain values, to tell later whether they changed (the
+    body as it is stored, cleaned, so that an unsaved form compares fairly)."""
+    values = {
+        name: str(getattr(article, f"{name}_id" if name == "column" else name) or "")
+        for name in CONTENT_FIELDS
+    }
+    values["body"] = clean_html(values["body"])
+    return values
 
 
 def can_publish(user):
@@ -83,6 +95,16 @@ def article_submit(*, article, by):
 
 
 @transaction.atomic
+def article_recall(*, article, by):
+    """An editor changes a submitted article: it leaves the review queue."""
+    _require(article.status == Status.REVIEW, _("只有待审核的文章可以撤回审核。"))
+    previous = article.status
+    article.status = Status.DRAFT
+    _save(article, by, ["status"])
+    _record(article, Action.RECALL, by, previous)
+
+
+@transaction.atomic
 def article_approve(*, article, by, comment=""):
     """A reviewer publishes. A future publish time makes it scheduled: it appears
     at that time by itself. A 修改稿 is copied onto the article it changes."""
@@ -105,6 +127,21 @@ def article_approve(*, article, by, comment=""):
 
 def _apply_change(*, change, by, comment):
     target = Article.objects.select_for_update().get(pk=change.revision_of_id)
+    if change.base_snapshot is not None and snapshot(target) != change.base_snapshot:
+        # Someone changed the published article after this 修改稿 was started;
+        # copying it over would silently undo that change.
+        changed = [
+            str(Article._meta.get_field(name).verbose_name)
+            for name, value in snapshot(target).items()
+            if change.base_snapshot.get(name) != value
+        ]
+        raise ValidationError(
+            _(
+                "原文的%(fields)s在这份修改稿之后又被修改过，直接通过会把那些修改覆盖掉。"
+                "请把原文的新内容合并进修改稿（或退回修改稿）后再审核。"
+            )
+            % {"fields": "、".join(changed)}
+        )
     for name in CONTENT_FIELDS:
         setattr(target, name, getattr(change, name))
     if change.published_at:
@@ -171,7 +208,10 @@ def article_propose_change(*, article, edited, by):
     change = article.pending_changes.order_by("-id").first()
     is_new = change is None
     if is_new:
-        change = Article(revision_of=article, created_by=by, column=article.column)
+        change = Article(
+            revision_of=article, created_by=by, column=article.column,
+            base_snapshot=snapshot(article),
+        )  # fmt: skip
     for name in [*CONTENT_FIELDS, "published_at"]:
         setattr(change, name, getattr(edited, name))
     change.status = Status.DRAFT

@@ -138,7 +138,7 @@ def test_import_into_an_unknown_column_is_an_error(columns, seed_file):
 @pytest.fixture
 def demo_loaded(db, monkeypatch):
     monkeypatch.setenv("FEDSITE_DEMO_PASSWORD", DEMO_PASSWORD)
-    run("load_demo_content")
+    run("load_demo_content", "--demo-users")  # as `make run` does
     return Article.objects.get(column__slug="bmdt")
 
 
@@ -170,6 +170,15 @@ def test_demo_content_creates_the_administrator(demo_loaded):
     assert admin.check_password(DEMO_PASSWORD)
 
 
+def test_demo_accounts_are_only_made_when_asked_for(db):
+    """Pointed at a real database, the loader must not create accounts whose
+    password is printed in the README."""
+    run("load_demo_content")
+
+    assert not get_user_model().objects.exists()
+    assert Article.objects.filter(column__slug="bmdt").exists()
+
+
 def test_loading_demo_content_again_changes_nothing_even_after_editing(demo_loaded):
     report = demo_loaded
     report.title = "市妇联：巾帼勇担当 展现新作为（编辑修改）"
@@ -180,7 +189,7 @@ def test_loading_demo_content_again_changes_nothing_even_after_editing(demo_load
     before = (Column.objects.count(), Article.objects.count(), get_user_model().objects.count())
     report.refresh_from_db()
 
-    run("load_demo_content")
+    run("load_demo_content", "--demo-users")
 
     after = (Column.objects.count(), Article.objects.count(), get_user_model().objects.count())
     assert after == before

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from news.management.commands.bench_search import QUERIES
+from news.management.commands.bench_search import EXTRA_PAGES, QUERIES
 from news.models import Article
 from news.search import parse_query
 from tests.factories import ArticleFactory
@@ -69,6 +69,7 @@ def test_the_benchmark_runs_and_reports_median_and_95th_percentile():
     output = run("bench_search", repeat=1)
 
     per_query = [line for line in output.splitlines() if "中位" in line and "p95" in line]
-    assert len(per_query) == len(QUERIES) + 1  # each query, and all of them together
+    # each query's first page, the extra deeper pages, and all of them together
+    assert len(per_query) == len(QUERIES) + len(EXTRA_PAGES) + 1
     assert "全部查询：中位" in output
     assert "执行计划" in output
