@@ -268,11 +268,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             )
             return
         changed = workflow.snapshot(obj) != workflow.snapshot(original)
-        if (
-            changed
-            and original.status == Status.REVIEW
-            and not workflow.can_publish(request.user)
-        ):
+        if changed and original.status == Status.REVIEW and not workflow.can_publish(request.user):
             # What the reviewer approves must be what they reviewed: an editor's
             # change takes the article out of the queue until it is submitted again.
             workflow.article_recall(article=original, by=request.user)
@@ -383,7 +379,20 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.action(description=_("审核通过并发布"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._bulk(request, queryset, workflow.article_approve, _("已发布 %d 篇文章。"))
+        # In bulk, only what was submitted for review: a draft (perhaps just
+        # recalled by its editor) is published from its own page, after reading it.
+        skipped = queryset.exclude(status=Status.REVIEW).count()
+        self._bulk(
+            request, queryset.filter(status=Status.REVIEW), workflow.article_approve,
+            _("已发布 %d 篇文章。"),
+        )  # fmt: skip
+        if skipped:
+            self.message_user(
+                request,
+                _("%(count)d 篇不是“待审核”状态，未发布：批量发布只发布已提交审核的文章。")
+                % {"count": skipped},
+                messages.WARNING,
+            )
 
     @admin.action(description=_("撤回所选文章"), permissions=["publish"])
     def withdraw(self, request, queryset):

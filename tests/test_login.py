@@ -13,8 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
+
+from fedsite.client_ip import client_ip
 
 pytestmark = pytest.mark.django_db
 
@@ -29,17 +31,21 @@ def staff(django_user_model):
     django_user_model.objects.create_superuser("reviewer", password=PASSWORD)
 
 
-def log_in(client, username, password, address="127.0.0.1"):
+def log_in(client, username, password, address="127.0.0.1", **headers):
     return client.post(
         reverse("admin:login"),
         {"username": username, "password": password, "next": reverse("admin:index")},
         REMOTE_ADDR=address,
+        **headers,
     )
 
 
-def fail(client, username, times, address="127.0.0.1"):
+def fail(client, username, times, address="127.0.0.1", **headers):
     """Wrong passwords, `times` over; the status of each answer."""
-    return [log_in(client, username, "wrong-password", address).status_code for _ in range(times)]
+    return [
+        log_in(client, username, "wrong-password", address, **headers).status_code
+        for _ in range(times)
+    ]
 
 
 def is_logged_in(client):
@@ -108,6 +114,80 @@ def test_successful_login_before_the_limit_starts_the_count_again(client, staff)
 
     assert response.status_code == 302
     assert is_logged_in(client)
+
+
+# -- Behind nginx (DJANGO_BEHIND_HTTPS_PROXY) --------------------------------------------
+#
+# Every request reaches Django from nginx (127.0.0.1); nginx appends the address it
+# saw to X-Forwarded-For, after whatever the client sent in that header itself.
+
+
+def request_from(forwarded_for=None, remote_addr="127.0.0.1"):
+    meta = {"REMOTE_ADDR": remote_addr}
+    if forwarded_for is not None:
+        meta["HTTP_X_FORWARDED_FOR"] = forwarded_for
+    return RequestFactory().get("/", **meta)
+
+
+@pytest.mark.parametrize(
+    ("forwarded_for", "remote_addr", "expected"),
+    [
+        pytest.param("203.0.113.5", "127.0.0.1", "203.0.113.5", id="nginx-appended"),
+        pytest.param("1.2.3.4, 203.0.113.5", "127.0.0.1", "203.0.113.5", id="forged-left"),
+        pytest.param("1.2.3.4,203.0.113.5 ", "127.0.0.1", "203.0.113.5", id="no-spaces"),
+        pytest.param(None, "198.51.100.7", "198.51.100.7", id="no-header"),
+        pytest.param("", "198.51.100.7", "198.51.100.7", id="empty-header"),
+        pytest.param(" , ", "198.51.100.7", "198.51.100.7", id="only-separators"),
+    ],
+)
+def test_client_address_is_the_one_nginx_appended(forwarded_for, remote_addr, expected):
+    assert client_ip(request_from(forwarded_for, remote_addr)) == expected
+
+
+@pytest.fixture
+def behind_nginx(settings):
+    settings.AXES_CLIENT_IP_CALLABLE = "fedsite.client_ip.client_ip"  # as production sets it
+
+
+CLIENT_A = {"HTTP_X_FORWARDED_FOR": "203.0.113.5"}
+CLIENT_B = {"HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+
+
+def test_behind_nginx_a_lockout_stops_only_the_guessing_client(client, staff, behind_nginx):
+    """Five wrong passwords from one office must not lock the name for everyone."""
+    assert fail(client, "editor", 5, **CLIENT_A)[-1] == 429
+    assert log_in(Client(), "editor", PASSWORD, **CLIENT_A).status_code == 429
+
+    colleague = Client()
+    response = log_in(colleague, "editor", PASSWORD, **CLIENT_B)
+
+    assert response.status_code == 302
+    assert is_logged_in(colleague)
+
+
+def test_behind_nginx_a_forged_forwarded_address_does_not_lift_a_lockout(
+    client, staff, behind_nginx
+):
+    assert fail(client, "editor", 5, **CLIENT_A)[-1] == 429
+
+    forged = Client()
+    response = log_in(forged, "editor", PASSWORD, HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.5")
+
+    assert response.status_code == 429
+    assert not is_logged_in(forged)
+
+
+def test_behind_nginx_forged_addresses_do_not_buy_extra_guesses(client, staff, behind_nginx):
+    """A new made-up address in front of each attempt still counts against the real one."""
+    statuses = [
+        log_in(
+            client, "editor", "wrong-password", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}, 203.0.113.5"
+        ).status_code
+        for n in range(5)
+    ]
+
+    assert statuses[-1] == 429
+    assert log_in(Client(), "editor", PASSWORD, **CLIENT_A).status_code == 429
 
 
 # -- The session cookie ------------------------------------------------------------------

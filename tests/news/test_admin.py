@@ -194,16 +194,19 @@ def test_saving_images_without_alt_text_warns_and_with_alt_text_does_not(editor_
 
 
 def test_publish_action_publishes_now_or_keeps_the_scheduled_time(editor_client, column):
+    """The bulk action publishes what was submitted for review; a draft stays a draft."""
     future = timezone.now() + datetime.timedelta(days=2)
-    undated = ArticleFactory(column=column, status=Article.Status.DRAFT, published_at=None)
-    scheduled = ArticleFactory(column=column, status=Article.Status.DRAFT, published_at=future)
-    not_selected = ArticleFactory(column=column, status=Article.Status.DRAFT, published_at=None)
+    undated = ArticleFactory(column=column, status=Article.Status.REVIEW, published_at=None)
+    scheduled = ArticleFactory(column=column, status=Article.Status.REVIEW, published_at=future)
+    draft = ArticleFactory(column=column, status=Article.Status.DRAFT, published_at=None)
+    not_selected = ArticleFactory(column=column, status=Article.Status.REVIEW, published_at=None)
     before = timezone.now()
 
-    response = run_action(editor_client, "publish", [undated, scheduled])
+    response = run_action(editor_client, "publish", [undated, scheduled, draft])
 
     assert "已发布 2 篇文章。" in page(response)
-    reload(undated, scheduled, not_selected)
+    assert "1 篇不是“待审核”状态，未发布" in page(response)
+    reload(undated, scheduled, draft, not_selected)
     assert undated.status == Article.Status.PUBLISHED
     assert before <= undated.published_at <= timezone.now()
     assert undated.is_live()
@@ -211,7 +214,8 @@ def test_publish_action_publishes_now_or_keeps_the_scheduled_time(editor_client,
     assert scheduled.published_at == future
     assert scheduled.is_scheduled
     assert not scheduled.is_live()
-    assert not_selected.status == Article.Status.DRAFT
+    assert draft.status == Article.Status.DRAFT
+    assert not_selected.status == Article.Status.REVIEW
 
 
 def test_withdraw_action_takes_selected_articles_off_the_site(editor_client, column):

@@ -179,6 +179,25 @@ def test_demo_accounts_are_only_made_when_asked_for(db):
     assert Article.objects.filter(column__slug="bmdt").exists()
 
 
+def test_loading_demo_content_twice_without_accounts_adds_nothing_the_second_time(db):
+    first_output = run("load_demo_content")
+    loaded = {
+        "columns": list(Column.objects.values_list("pk", "name", "slug")),
+        "articles": list(Article.objects.values_list("pk", "title", "body", "updated_at")),
+    }
+
+    second_output = run("load_demo_content")
+
+    assert "已载入：市妇联：巾帼勇担当 展现新作为" in first_output
+    assert "已存在，未改动：市妇联：巾帼勇担当 展现新作为" in second_output
+    assert list(Column.objects.values_list("pk", "name", "slug")) == loaded["columns"]
+    assert (
+        list(Article.objects.values_list("pk", "title", "body", "updated_at")) == loaded["articles"]
+    )
+    assert not get_user_model().objects.exists()
+    assert "账号" not in first_output + second_output
+
+
 def test_loading_demo_content_again_changes_nothing_even_after_editing(demo_loaded):
     report = demo_loaded
     report.title = "市妇联：巾帼勇担当 展现新作为（编辑修改）"

@@ -165,6 +165,32 @@ def test_restoring_a_version_from_before_publication_keeps_the_article_published
     assert "初稿标题" in page(Client().get(article.get_absolute_url()))
 
 
+def test_editor_posting_a_restore_is_refused_and_a_reviewer_still_can_restore(
+    as_editor, as_reviewer, column
+):
+    """Hiding the 还原 button from editors is not enough: the form itself refuses them."""
+    article = ArticleFactory(column=column, title="第一版", body="<p>表彰先进集体535个。</p>")
+    save_in_admin(as_reviewer, article, title="第二版", body="<p>表彰先进集体600个。</p>")
+    first = article.history.earliest("history_date")
+    article.refresh_from_db()
+    version, before = article.version, snapshot(article)
+
+    response = as_editor.post(
+        revert_url(first),
+        change_form(first.instance, edit_version=article.version, _save="还原"),
+    )
+
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert (article.title, article.version) == ("第二版", version)
+    assert snapshot(article) == before
+    assert "600" in page(Client().get(article.get_absolute_url()))
+
+    assert restore(as_reviewer, first).status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.body) == ("第一版", "<p>表彰先进集体535个。</p>")
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_restoring_works_when_requests_are_not_wrapped_in_the_tests_transaction(
     django_user_model, column

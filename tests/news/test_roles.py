@@ -251,6 +251,81 @@ def test_editor_posting_attachment_changes_anyway_leaves_them_as_they_are(
     assert Client().get(kept.get_absolute_url()).status_code == 200
 
 
+def test_editor_is_not_offered_to_change_a_submitted_articles_attachments(
+    as_editor, editor, column, media_root
+):
+    """The files are part of what the reviewer is reviewing."""
+    submitted = draft_by(editor, column)
+    Attachment.objects.create(article=submitted, file=pdf(), original_name="名单.pdf")
+    article_submit(article=submitted, by=editor)
+
+    response = as_editor.get(reverse("admin:news_article_change", args=[submitted.pk]))
+
+    attachments = response.context["inline_admin_formsets"][0]
+    assert not attachments.has_add_permission
+    assert not attachments.has_change_permission
+    assert not attachments.has_delete_permission
+    assert attachments.has_view_permission
+
+
+def test_editor_posting_attachment_changes_to_a_submitted_article_changes_nothing(
+    as_editor, editor, column, media_root
+):
+    submitted = draft_by(editor, column)
+    kept = Attachment.objects.create(article=submitted, file=pdf(), original_name="名单.pdf")
+    article_submit(article=submitted, by=editor)
+
+    press(
+        as_editor,
+        submitted,
+        "_continue",
+        **{
+            "attachments-0-DELETE": "on",
+            "attachments-TOTAL_FORMS": 2,
+            "attachments-1-file": SimpleUploadedFile(
+                "新增.pdf", b"%PDF-1.4 another", "application/pdf"
+            ),
+            "attachments-1-title": "新增附件",
+            "attachments-1-order": 1,
+        },
+    )
+
+    assert list(submitted.attachments.all()) == [kept]
+    submitted.refresh_from_db()
+    assert submitted.status == Status.REVIEW
+
+
+def test_editor_is_not_offered_the_pin_on_the_article_form(as_editor, editor, column):
+    response = as_editor.get(
+        reverse("admin:news_article_change", args=[draft_by(editor, column).pk])
+    )
+
+    assert "is_pinned" not in response.context["adminform"].form.fields
+    assert 'name="is_pinned"' not in page(response)
+
+
+def test_editor_posting_the_pin_anyway_changes_nothing(as_editor, editor, column):
+    draft = draft_by(editor, column)
+
+    press(as_editor, draft, "_continue", title="改过的标题", is_pinned="on")
+
+    draft.refresh_from_db()
+    assert (draft.title, draft.is_pinned) == ("改过的标题", False)
+
+
+def test_editor_saving_a_pinned_article_leaves_it_pinned(as_editor, editor, column):
+    """The pin is read-only for editors, so their browser posts no checkbox; that
+    must not read as "unpinned"."""
+    draft = draft_by(editor, column, is_pinned=True)
+    data = change_form(draft, title="改过的标题", _continue="1")
+    data.pop("is_pinned")
+
+    as_editor.post(reverse("admin:news_article_change", args=[draft.pk]), data)
+
+    draft.refresh_from_db()
+    assert (draft.title, draft.is_pinned) == ("改过的标题", True)
+
+
 # -- A reviewer (and a superuser) ------------------------------------------------------
 
 
@@ -320,6 +395,15 @@ def test_publisher_pins_from_the_list(as_publisher, column):
     pinned.refresh_from_db()
     other.refresh_from_db()
     assert (pinned.is_pinned, other.is_pinned) == (True, False)
+
+
+def test_publisher_pins_with_the_article_form(as_publisher, column):
+    article = ArticleFactory(column=column)
+
+    press(as_publisher, article, "_continue", is_pinned="on")
+
+    article.refresh_from_db()
+    assert article.is_pinned
 
 
 def test_publisher_deletes_an_article(as_publisher, column):

@@ -17,7 +17,9 @@ import time
 import pytest
 import redis
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -82,6 +84,14 @@ def real_redis_cache(settings):
     cache.clear()
     yield cache
     cache.clear()
+
+
+@pytest.fixture
+def locmem_cache(settings):
+    """The local-memory cache (whatever REDIS_URL says), whose entries a test can count."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    return cache
 
 
 @pytest.fixture(params=["locmem", "redis"])
@@ -269,3 +279,45 @@ def test_staff_preview_of_a_draft_is_never_cached(editor_client, column):
     assert {"no-cache", "no-store", "must-revalidate", "private"} <= directives
     assert "public" not in directives
     assert Client().get(draft.get_absolute_url()).status_code == 404
+
+
+# -- Query strings -----------------------------------------------------------------------
+
+
+def stored_pages(locmem_cache):
+    return [key for key in locmem_cache._cache if ":fedsite:page:" in key]
+
+
+def test_page_with_an_unknown_query_parameter_is_served_fresh_and_not_stored(locmem_cache, article):
+    """Shared links carry ?utm_source=…; a robot can vary ?x=1, ?x=2, … without end.
+    Neither may fill the cache."""
+    reader = Client()
+    assert shows(reader.get("/", {"utm_source": "x"}), article.title)
+    entries = len(locmem_cache._cache)
+
+    with CaptureQueriesContext(connection) as queries:
+        again = reader.get("/", {"utm_source": "x"})
+    assert shows(again, article.title)
+    assert len(queries) > 0, "the second request was served from the cache"
+
+    for number in range(20):
+        assert shows(reader.get("/", {"x": number}), article.title)
+    assert len(locmem_cache._cache) == entries
+    assert stored_pages(locmem_cache) == []
+    reader.get("/")  # the plain address is stored: the count would show a stored page
+    assert len(stored_pages(locmem_cache)) == 1
+
+
+@pytest.mark.parametrize(
+    "url", ["/news/?page=2", "/feed/?script=hant"], ids=["list-page-2", "feed-traditional"]
+)
+def test_page_with_the_query_parameters_it_reads_is_cached(url, column, django_assert_num_queries):
+    ArticleFactory.create_batch(21, column=column)  # a list page holds 20
+    reader = Client()
+    first = reader.get(url)
+
+    with django_assert_num_queries(0):
+        second = reader.get(url)
+
+    assert first.status_code == second.status_code == 200
+    assert second.content == first.content

@@ -7,12 +7,16 @@ in the admin and mark them handled. Roles are those of news/migrations/0005.
 """
 
 import re
+from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.admin import helpers
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.templatetags.static import static
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -274,6 +278,50 @@ def test_a_robot_filling_the_hidden_field_is_thanked_but_nothing_is_stored(clien
     assert response.redirect_chain == [("/jiucuo/thanks/", 302)]
     assert THANKS in html_of(response)
     assert ErrorReport.objects.count() == 0
+
+
+class _Inputs(HTMLParser):
+    """Every <input> of a page, with the classes of the elements it sits in."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+    def __init__(self):
+        super().__init__()
+        self.open, self.inputs = [], []  # open: (tag, its classes), outermost first
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input":
+            self.inputs.append((attrs, {c for _tag, classes in self.open for c in classes}))
+        if tag not in self.VOID:
+            self.open.append((tag, (attrs.get("class") or "").split()))
+
+    def handle_endtag(self, tag):
+        # Close up to the matching element, as a browser would for unclosed ones.
+        if any(open_tag == tag for open_tag, _classes in self.open):
+            while self.open.pop()[0] != tag:
+                pass
+
+
+def inputs_named(html, name):
+    parser = _Inputs()
+    parser.feed(html)
+    return [(attrs, classes) for attrs, classes in parser.inputs if attrs.get("name") == name]
+
+
+def test_the_honeypot_is_a_text_field_inside_an_element_hidden_by_the_stylesheet(client, column):
+    """Robots skip type="hidden" fields but fill text fields; readers never meet it,
+    since the site's stylesheet hides the element around it (display: none also
+    keeps it from keyboards and screen readers)."""
+    form = html_of(client.get("/jiucuo/"))
+
+    [(attrs, classes)] = inputs_named(form, "website")
+    assert attrs.get("type") == "text"
+    assert "honeypot" in classes
+    assert attrs.get("autocomplete") == "off"  # a browser's autofill must not fill it
+    stylesheet = finders.find("css/site.css")
+    assert f'href="{static("css/site.css")}"' in form
+    assert re.search(r"\.honeypot\s*\{\s*display:\s*none;?\s*\}", Path(stylesheet).read_text())
 
 
 @pytest.mark.parametrize(

@@ -10,12 +10,13 @@ import re
 from urllib.parse import urlencode
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from news.models import Article
-from tests.helpers import article_form, image_bytes, stored_files
+from tests.helpers import article_form, image_bytes, logged_in, stored_files
 
 pytestmark = pytest.mark.usefixtures("media_root")
 
@@ -226,6 +227,26 @@ def test_logged_in_user_who_is_not_staff_cannot_upload(
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
     assert stored_files(media_root) == []
+
+
+def test_staff_user_who_cannot_write_articles_cannot_upload(
+    django_user_model, upload_url, media_root
+):
+    """Staff who only answer 纠错 reports, say, have no reason to put files on the site."""
+    clerk = django_user_model.objects.create_user("jiucuo", is_staff=True)
+    clerk.user_permissions.add(Permission.objects.get(codename="view_errorreport"))
+
+    response = upload(logged_in(clerk), upload_url, "a.png", image_bytes("PNG"))
+
+    assert assert_refused(response, media_root) == "您没有编辑文章的权限，不能上传图片。"
+
+
+def test_editor_in_the_editors_group_uploads_an_image(as_editor, upload_url, media_root):
+    response = upload(as_editor, upload_url, "现场照片.png", image_bytes("PNG"))
+
+    assert response.json()["uploaded"] == 1
+    [stored] = stored_files(media_root)
+    assert response.json()["url"] == "/media/" + stored
 
 
 def test_get_is_not_an_upload(editor_client, upload_url):

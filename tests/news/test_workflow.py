@@ -5,6 +5,7 @@ by the article's state, what the public sees and the audit trail (ReviewEvent)."
 import datetime
 
 import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.test import Client
@@ -19,7 +20,7 @@ from news.workflow import (
     article_withdraw,
 )
 from tests.factories import ArticleFactory
-from tests.helpers import change_form, draft_by, messages_of, page, press
+from tests.helpers import change_form, draft_by, messages_of, page, press, run_action
 
 pytestmark = pytest.mark.django_db
 
@@ -410,6 +411,92 @@ def test_button_for_a_transition_that_does_not_apply_is_refused_with_a_message(
     assert not ReviewEvent.objects.exists()
 
 
+# -- An editor's change to a submitted article ------------------------------------------
+
+RECALLED = "文章已修改，退出审核队列，成为草稿；改好后请重新提交审核。"
+
+
+@pytest.fixture
+def submitted(editor, column):
+    """An article the editor has handed to the reviewers, with the text they will read."""
+    article = draft_by(
+        editor, column, title="巾帼志愿服务进社区", body="<p>志愿者为社区老人义诊120人次。</p>"
+    )
+    article_submit(article=article, by=editor)
+    return article
+
+
+def test_editor_changing_a_submitted_article_takes_it_out_of_review(as_editor, editor, submitted):
+    response = press(as_editor, submitted, "_continue", body="<p>志愿者为社区老人义诊200人次。</p>")
+
+    assert RECALLED in messages_of(response)
+    submitted.refresh_from_db()
+    assert (submitted.status, submitted.body) == (
+        Status.DRAFT,
+        "<p>志愿者为社区老人义诊200人次。</p>",
+    )
+    event = submitted.review_events.get(action=Action.RECALL)
+    assert (event.actor, event.from_status, event.to_status) == (
+        editor,
+        Status.REVIEW,
+        Status.DRAFT,
+    )
+
+
+def test_editor_saving_a_submitted_article_without_changes_leaves_it_in_review(
+    as_editor, submitted
+):
+    response = press(as_editor, submitted, "_continue")
+
+    assert RECALLED not in messages_of(response)
+    submitted.refresh_from_db()
+    assert submitted.status == Status.REVIEW
+    assert not submitted.review_events.filter(action=Action.RECALL).exists()
+
+
+def test_reviewer_correcting_a_submitted_article_keeps_it_in_review(as_reviewer, submitted):
+    """The reviewer's own fix is reviewed text: no need to send it round again."""
+    response = press(as_reviewer, submitted, "_continue", title="巾帼志愿服务走进社区")
+
+    assert RECALLED not in messages_of(response)
+    submitted.refresh_from_db()
+    assert (submitted.title, submitted.status) == ("巾帼志愿服务走进社区", Status.REVIEW)
+
+
+def test_text_changed_after_submission_is_not_published_from_the_review_queue(
+    as_editor, as_reviewer, submitted
+):
+    """The reviewer reads the queue, the editor changes an article in it, the reviewer
+    ticks it and runs 审核通过并发布 from the queue page they had open."""
+    queue_url = reverse("admin:news_article_changelist") + "?queue=review"
+    assert [a.pk for a in as_reviewer.get(queue_url).context["cl"].result_list] == [submitted.pk]
+    press(as_editor, submitted, "_continue", body="<p>未经审核的正文。</p>")
+
+    as_reviewer.post(
+        queue_url,
+        {"action": "publish", ACTION_CHECKBOX_NAME: [submitted.pk], "index": 0},
+        follow=True,
+    )
+
+    submitted.refresh_from_db()
+    assert submitted.status == Status.DRAFT
+    assert public_status(submitted) == 404
+
+
+def test_text_changed_after_submission_is_not_published_by_a_bulk_approval(
+    as_editor, as_reviewer, submitted
+):
+    """The same, from the plain article list: the reviewer selected the article while
+    it was 待审核; what they approve must still be what they reviewed."""
+    press(as_editor, submitted, "_continue", body="<p>未经审核的正文。</p>")
+
+    run_action(as_reviewer, "publish", [submitted])
+
+    submitted.refresh_from_db()
+    assert submitted.status != Status.PUBLISHED
+    assert public_status(submitted) == 404
+
+
 # -- A change to a published article (修改稿) -------------------------------------------
 
 
@@ -464,3 +551,65 @@ def test_approving_a_change_keeps_the_attachment_links_readers_already_have(
     assert published.title == "更正：表彰名单"
     assert [a.original_name for a in published.attachments.all()] == ["表彰名单.pdf"]
     assert Client().get(download).status_code == 200
+
+
+def test_approving_a_change_keeps_the_live_articles_pin(as_editor, as_reviewer, column):
+    """Pinning belongs to reviewers and to the published article: the 修改稿 an editor
+    wrote (who cannot see or set the pin) must not unpin it."""
+    published = ArticleFactory(column=column, title="旧标题", is_pinned=True)
+    data = change_form(published, title="新标题", _submit="1")
+    data.pop("is_pinned")  # read-only for editors: the browser posts no checkbox
+    as_editor.post(reverse("admin:news_article_change", args=[published.pk]), data)
+
+    press(as_reviewer, published.pending_changes.get(), "_approve")
+
+    published.refresh_from_db()
+    assert (published.title, published.is_pinned) == ("新标题", True)
+
+
+# -- A 修改稿 overtaken by a later change of the article --------------------------------
+
+
+def test_approving_a_change_is_refused_when_the_article_was_edited_since(
+    as_editor, as_reviewer, column
+):
+    """Copying the 修改稿 over would silently undo the later correction."""
+    published = ArticleFactory(
+        column=column, title="三八节表彰大会召开", body="<p>表彰先进集体535个。</p>"
+    )
+    press(as_editor, published, "_submit", title="三八节表彰大会隆重召开")
+    change = published.pending_changes.get()
+    press(
+        as_reviewer,
+        published,
+        "_continue",
+        title="三八节表彰大会召开（更正）",
+        body="<p>表彰先进集体600个。</p>",
+    )
+
+    response = press(as_reviewer, change, "_approve")
+
+    [refusal] = [m for m in messages_of(response) if "修改稿之后又被修改过" in m]
+    assert refusal.startswith("原文的标题、正文在这份修改稿之后又被修改过")
+    published.refresh_from_db()
+    assert (published.title, published.body) == (
+        "三八节表彰大会召开（更正）",
+        "<p>表彰先进集体600个。</p>",
+    )
+    assert "600" in page(Client().get(published.get_absolute_url()))
+    change.refresh_from_db()
+    assert change.status == Status.REVIEW
+    assert not published.review_events.filter(action=Action.APPLY_CHANGE).exists()
+
+
+def test_pinning_the_article_meanwhile_does_not_block_its_change(as_editor, as_reviewer, column):
+    published = ArticleFactory(column=column, title="旧标题")
+    press(as_editor, published, "_submit", title="新标题")
+    run_action(as_reviewer, "pin", [published])
+
+    response = press(as_reviewer, published.pending_changes.get(), "_approve")
+
+    assert f"「新标题」：{Status.PUBLISHED.label}" in messages_of(response)
+    published.refresh_from_db()
+    assert (published.title, published.is_pinned) == ("新标题", True)
+    assert not published.pending_changes.exists()
