@@ -3,17 +3,20 @@ served only as downloads.
 
 A file is accepted when its bytes are what its extension claims: PDF, Word and
 Excel (old binary and new OOXML), WPS Office (.wps, .et, .dps, which are OLE2
-compound files like old Office) and JPEG/PNG/GIF/WebP images. OOXML files carrying
-macros are refused. Downloads go through `download`, with the detected content
-type, `Content-Disposition: attachment` and a sandbox policy, so a browser never
-renders or runs one.
+compound files like old Office) and JPEG/PNG/GIF/WebP images. Files carrying VBA
+macros are refused (OOXML by their vbaProject part, OLE2 by their macro storages).
+Downloads go through `download`, with the detected content type,
+`Content-Disposition: attachment` and a sandbox policy, so a browser never renders
+or runs one.
 """
 
 import os
+import struct
 import unicodedata
 import uuid
 import zipfile
 
+import olefile
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -71,6 +74,23 @@ def _ooxml_kind(file):
     return None
 
 
+# Where Word, Excel and WPS keep VBA macros inside an OLE2 compound file.
+_OLE_MACRO_STORAGES = {"macros", "_vba_project_cur", "vba", "_vba_project"}
+
+
+def _ole_has_macros(file):
+    """Whether an OLE2 compound file carries a VBA project. A file olefile cannot
+    read is judged by its signature alone."""
+    file.seek(0)
+    try:
+        with olefile.OleFileIO(file) as ole:
+            names = {part.lower() for entry in ole.listdir(streams=True, storages=True)
+                     for part in entry}  # fmt: skip
+    except (OSError, ValueError, IndexError, TypeError, struct.error):
+        return False
+    return bool(names & _OLE_MACRO_STORAGES)
+
+
 def detect_type(file, name):
     """Return the extension the content proves, or raise ValidationError."""
     extension = _extension(name)
@@ -101,6 +121,9 @@ def detect_type(file, name):
     elif extension in {"doc", "xls", "wps", "et", "dps"}:
         if head != OLE2:
             raise mismatch
+        if _ole_has_macros(file):
+            raise ValidationError(_("含有宏的文档不能上传，请另存为不含宏的格式。"), code="macro")
+        file.seek(0)
     elif extension in {"docx", "xlsx"}:
         kind = _ooxml_kind(file)
         file.seek(0)

@@ -10,7 +10,13 @@ from simple_history.models import HistoricalRecords
 from . import search
 from .sanitize import add_image_dimensions, clean_html, html_to_text, summarize
 from .search import SearchIndexField
-from .uploads import cover_upload_to, local_image_size, site_image_upload_to, validate_image
+from .uploads import (
+    cover_upload_to,
+    local_image_size,
+    site_image_upload_to,
+    validate_image,
+    without_location,
+)
 
 SUMMARY_LENGTH = 120
 
@@ -220,6 +226,13 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if self.cover and not self.cover._committed:
+            # A newly uploaded cover: drop its EXIF (location) before it is stored.
+            stripped = without_location(self.cover.file)
+            if stripped is not None:
+                self.cover.file = stripped
+                # Turned upright, a portrait photo swaps its width and height.
+                self._meta.get_field("cover").update_dimension_fields(self, force=True)
         self.body = add_image_dimensions(clean_html(self.body), local_image_size)
         self.body_text = html_to_text(self.body)
         self.excerpt = summarize(self.summary or self.body_text, SUMMARY_LENGTH)

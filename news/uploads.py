@@ -5,6 +5,7 @@ type: Pillow must recognise it as one of the formats we serve, within a byte and
 a pixel budget. Stored names are generated, so they cannot collide or traverse.
 """
 
+import io
 import json
 import re
 import uuid
@@ -12,6 +13,7 @@ import uuid
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
@@ -19,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Pillow format name -> stored extension. No SVG: it can carry script.
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -75,6 +77,29 @@ def inspect_image(file):
             params={"format": image_format},
         )
     return IMAGE_FORMATS[image_format]
+
+
+def without_location(file):
+    """The image without its EXIF block, or None when it has none.
+
+    Phone photos carry EXIF, often with the GPS position where they were taken:
+    for photos of women at a federation event or a shelter, that must not be
+    published. The picture is turned upright first (EXIF orientation), then saved
+    again without the block, keeping its colour profile. GIFs carry no EXIF."""
+    file.seek(0)
+    with Image.open(file) as image:
+        image_format = image.format
+        if image_format not in {"JPEG", "PNG", "WEBP"} or not image.getexif():
+            file.seek(0)
+            return None
+        upright = ImageOps.exif_transpose(image)
+        options = {"icc_profile": image.info.get("icc_profile")}
+        if image_format == "JPEG":
+            options.update(quality=90, optimize=True)
+        buffer = io.BytesIO()
+        upright.save(buffer, format=image_format, **options)
+    file.seek(0)
+    return ContentFile(buffer.getvalue())
 
 
 def validate_image(file):
@@ -150,5 +175,7 @@ def editor_image_upload(request):
         extension = inspect_image(upload)
     except ValidationError as error:
         return _editor_response(request, error=" ".join(error.messages))
-    saved = default_storage.save(generated_name("uploads", extension), upload)
+    saved = default_storage.save(
+        generated_name("uploads", extension), without_location(upload) or upload
+    )
     return _editor_response(request, url=default_storage.url(saved))

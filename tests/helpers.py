@@ -157,3 +157,37 @@ def run_action(client, action, articles):
         {"action": action, ACTION_CHECKBOX_NAME: [a.pk for a in articles], "index": 0},
         follow=True,
     )
+
+
+def ole_compound_file(storages=()):
+    """A minimal but real OLE2 compound file (as .doc/.xls/.wps are), holding empty
+    storages with the given names: header, one FAT sector, one directory sector."""
+    import struct
+
+    free, end, fat_sector, no_stream = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFF
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 16
+    header += struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + b"\0" * 6
+    # directory sectors (0 in v3), FAT sectors, first directory sector, transaction,
+    # mini stream cutoff, first mini FAT sector, mini FAT sectors, first DIFAT, DIFATs
+    header += struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+    header += struct.pack("<I", 0) + struct.pack("<I", free) * 108  # DIFAT: FAT in sector 0
+    fat = struct.pack("<II", fat_sector, end) + struct.pack("<I", free) * 126
+
+    def entry(name, kind, child=no_stream, right=no_stream):
+        encoded = (name + "\0").encode("utf-16-le") if name else b""
+        return (
+            encoded.ljust(64, b"\0")
+            + struct.pack("<HBB", len(encoded), kind, 1)
+            + struct.pack("<III", no_stream, right, child)
+            + b"\0" * 16
+            + b"\0" * 4
+            + b"\0" * 16
+            + struct.pack("<IQ", end, 0)
+        )
+
+    names = list(storages)
+    entries = [entry("Root Entry", 5, child=1 if names else no_stream)]
+    for index, name in enumerate(names, start=1):
+        entries.append(entry(name, 1, right=index + 1 if index < len(names) else no_stream))
+    directory = b"".join(entries).ljust(512, b"\0")
+    return header + fat + directory

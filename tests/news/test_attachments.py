@@ -21,7 +21,7 @@ from openpyxl import Workbook
 
 from news.attachments import clean_original_name
 from news.models import Article, Attachment
-from tests.helpers import article_form, image_bytes, stored_files
+from tests.helpers import article_form, image_bytes, ole_compound_file, stored_files
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
@@ -191,8 +191,27 @@ REFUSED = [
     pytest.param(
         "推荐表.docx", docx_bytes(with_macro=True), "含有宏的文档不能上传", id="docx-with-macro"
     ),
+    pytest.param(
+        "旧版推荐表.doc", ole_compound_file(["Macros"]), "含有宏的文档不能上传", id="doc-with-macro"
+    ),
+    pytest.param(
+        "统计.xls",
+        ole_compound_file(["_VBA_PROJECT_CUR"]),
+        "含有宏的文档不能上传",
+        id="xls-with-macro",
+    ),
     pytest.param("页面.html", HTML, "不支持 .html 文件", id="html"),
 ]
+
+
+def test_an_old_format_document_without_macros_is_accepted(editor_client, column, media_root):
+    """A real compound file (as Word 97-2003 and WPS write) with ordinary storages."""
+    document = ole_compound_file(["WordDocument", "ObjectPool"])
+
+    response = add_article(editor_client, column, upload_file("旧版通知.doc", document))
+
+    assert response.status_code == 302
+    assert Attachment.objects.get().file_type == "doc"
 
 
 @pytest.mark.parametrize(("name", "content", "expected"), REFUSED)

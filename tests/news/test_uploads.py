@@ -7,6 +7,7 @@ lands in MEDIA_ROOT, which each test points at its own empty folder.
 
 import json
 import re
+from io import BytesIO
 from urllib.parse import urlencode
 
 import pytest
@@ -14,6 +15,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from news.models import Article
 from tests.helpers import article_form, image_bytes, logged_in, stored_files
@@ -372,3 +374,64 @@ def test_cover_image_is_stored_under_a_generated_name_with_its_size(
     assert re.fullmatch(r"covers/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", article.cover.name)
     assert stored_files(media_root) == [article.cover.name]
     assert (article.cover_width, article.cover_height) == (64, 48)
+
+
+# -- Where the photo was taken is not published -------------------------------------
+
+
+def phone_photo(width=60, height=40):
+    """A JPEG as a phone writes it: EXIF with a GPS position and an orientation
+    saying "rotate 90° to view" (so the upright picture is height × width)."""
+    image = Image.new("RGB", (width, height), "red")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to view
+    exif[0x8825] = {1: "N", 2: (39.0, 54.0, 27.0), 3: "E", 4: (116.0, 23.0, 17.0)}  # GPSInfo
+    buffer = BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def exif_of(path):
+    with Image.open(path) as image:
+        return dict(image.getexif()), image.size
+
+
+def test_a_photo_uploaded_in_the_editor_loses_its_location_and_stands_upright(
+    editor_client, upload_url, media_root
+):
+    raw = phone_photo()
+    assert exif_of(BytesIO(raw))[0]  # the test photo does carry EXIF
+
+    response = upload(editor_client, upload_url, "IMG_0001.jpg", raw, "image/jpeg")
+
+    assert json.loads(response.content)["uploaded"] == 1
+    [name] = stored_files(media_root)
+    exif, size = exif_of(media_root / name)
+    assert exif == {}
+    assert size == (40, 60)  # turned upright as the phone meant it
+
+
+def test_a_cover_photo_loses_its_location_and_records_its_upright_size(
+    editor_client, column, media_root
+):
+    cover = SimpleUploadedFile("封面.jpg", phone_photo(), "image/jpeg")
+
+    response = editor_client.post(
+        reverse("admin:news_article_add"), article_form(column, cover=cover)
+    )
+
+    assert response.status_code == 302
+    article = Article.objects.get()
+    exif, size = exif_of(media_root / article.cover.name)
+    assert exif == {}
+    assert size == (40, 60)
+    assert (article.cover_width, article.cover_height) == (40, 60)
+
+
+def test_an_image_without_exif_is_stored_byte_for_byte(editor_client, upload_url, media_root):
+    raw = image_bytes("PNG", (30, 20))
+
+    upload(editor_client, upload_url, "图.png", raw)
+
+    [name] = stored_files(media_root)
+    assert (media_root / name).read_bytes() == raw
