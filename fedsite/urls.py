@@ -38,7 +38,11 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    # Local use only (`make run`); in production nginx serves MEDIA_ROOT.
+    # Local use only (`make run`); in production nginx serves MEDIA_ROOT. Attachments
+    # are left out here as there: they are downloaded through /attachments/<id>/,
+    # which checks that the article is public.
     urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+        re_path(
+            r"^media/(?!attachments/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}
+        ),
     ]

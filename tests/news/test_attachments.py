@@ -471,3 +471,25 @@ def test_clean_original_name_shortens_a_long_name_but_keeps_its_extension():
 
     assert len(name) == 120
     assert name.endswith(".xlsx")
+
+
+def test_the_local_media_route_leaves_attachments_out(settings):
+    """Only /attachments/<id>/ hands out attachments (it checks the article is public);
+    the media route that `make run` adds (DJANGO_SERVE_MEDIA) leaves them out, as the
+    README asks nginx to."""
+    import importlib
+
+    from django.urls import Resolver404, clear_url_caches, resolve
+
+    import fedsite.urls
+
+    settings.SERVE_MEDIA = True
+    try:
+        local = importlib.reload(fedsite.urls)
+        assert resolve("/media/uploads/2026/11/a.png", urlconf=local).url_name is None
+        with pytest.raises(Resolver404):
+            resolve("/media/attachments/2026/11/a.pdf", urlconf=local)
+    finally:
+        settings.SERVE_MEDIA = False
+        importlib.reload(fedsite.urls)
+        clear_url_caches()
