@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,7 +53,7 @@ INSTALLED_APPS = [
     "ckeditor",
     "ckeditor_uploader",
     "simple_history",
-    "axes",
+    "fedsite.apps.LoginProtectionConfig",  # django-axes, named in Chinese
     "news",
     "stats",
 ]
@@ -221,7 +223,20 @@ CKEDITOR_CONFIGS = {
         "disallowedContent": "*[on*]; *{*}; script; style; iframe; object; embed; form",
         "removePlugins": "exportpdf",
         "extraPlugins": "uploadimage",
+        # Pasted and dropped pictures (uploadimage) and the image dialog both go to our
+        # checked upload view. Without uploadUrl, CKEditor appends "&responseType=json"
+        # to filebrowserUploadUrl, which has no "?": the paste upload hit a 404 and the
+        # picture stayed a data:/file: address that vanished on save (issue 9, item 4).
+        "uploadUrl": format_lazy("{}?responseType=json", reverse_lazy("ckeditor_upload")),
+        "filebrowserUploadUrl": reverse_lazy("ckeditor_upload"),
+        # Sends Django's CSRF token with every upload (static/js/editor-config.js).
+        "customConfig": f"{STATIC_URL}js/editor-config.js",
         "image_prefillDimensions": True,
+        # CKEditor's own styles, then ours: large pictures fit the editing area.
+        "contentsCss": [
+            f"{STATIC_URL}ckeditor/ckeditor/contents.css",
+            f"{STATIC_URL}css/editor.css",
+        ],
     },
 }
 

@@ -1,17 +1,14 @@
-from ckeditor_uploader import views as ckeditor_views
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path, re_path
-from django.views.decorators.cache import never_cache
-from django.views.static import serve
 
+from fedsite.media import serve_media
 from news import reader
 from news import views as news_views
 from news.cache import cache_public_page as cached
 from news.sitemaps import sitemaps
-from news.uploads import editor_image_upload
+from news.uploads import editor_image_browse, editor_image_upload
 from stats.sitemaps import StatsSitemap
 
 admin.site.site_header = f"{settings.SITE_NAME}网站管理"
@@ -25,24 +22,15 @@ urlpatterns = [
     # The editor's upload goes through our validating view; the names are the ones
     # django-ckeditor's widget reverses.
     path("ckeditor/upload/", editor_image_upload, name="ckeditor_upload"),
-    path(
-        "ckeditor/browse/",
-        never_cache(staff_member_required(ckeditor_views.browse)),
-        name="ckeditor_browse",
-    ),
+    path("ckeditor/browse/", editor_image_browse, name="ckeditor_browse"),
     path("robots.txt", news_views.robots_txt, name="robots"),
     path("reader/", reader.preferences, name="reader_preferences"),
-    path("sitemap.xml", cached(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", cached(sitemap, reads=["p"]), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("stats/", include("stats.urls")),
     path("", include("news.urls")),
 ]
 
 if settings.SERVE_MEDIA:
     # Local use only (`make run`); in production nginx serves MEDIA_ROOT. Attachments
-    # are left out here as there: they are downloaded through /attachments/<id>/,
-    # which checks that the article is public.
-    urlpatterns += [
-        re_path(
-            r"^media/(?!attachments/)(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}
-        ),
-    ]
+    # are left out here as there (fedsite.media).
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]

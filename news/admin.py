@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,6 +18,7 @@ from .history import ArticleHistoryContext
 from .models import Article, Attachment, Column, ErrorReport, ExternalLink, ReviewEvent, SiteProfile
 from .sanitize import count_images_without_alt
 from .search import parse_query
+from .uploads import body_image_problems
 
 Status = Article.Status
 
@@ -23,8 +26,20 @@ ALT_MISSING = _(
     "正文中有 %(count)d 张图片没有填写“替换文本”（图片说明），请双击图片补上，方便视障读者。"
 )
 
-# The buttons on the article form, besides 保存 (save as it is).
+# The buttons on the article form, besides 保存 (save as it is), and what each asks
+# the review rule (news.workflow) to do.
 SUBMIT, APPROVE, SEND_BACK, WITHDRAW = "_submit", "_approve", "_send_back", "_withdraw"
+BUTTONS = {
+    SUBMIT: workflow.Action.SUBMIT,
+    APPROVE: workflow.Action.APPROVE,
+    SEND_BACK: workflow.Action.SEND_BACK,
+    WITHDRAW: workflow.Action.WITHDRAW,
+}
+
+
+def pressed_action(data):
+    """The workflow action of the button pressed in the article form, or None (保存)."""
+    return next((action for button, action in BUTTONS.items() if button in data), None)
 
 
 @admin.register(Column)
@@ -69,13 +84,57 @@ class ArticleForm(forms.ModelForm):
 
     user = None  # set by ArticleAdmin.get_form
 
+    def clean_published_at(self):
+        value = self.cleaned_data.get("published_at")
+        stored = self.instance.published_at if self.instance.pk else None
+        # The time box shows the time to the minute (zh-hans TIME_INPUT_FORMATS):
+        # posted back unchanged, it must not cut the stored seconds (issue 9, item 6).
+        if value and stored and value in {
+            stored.replace(microsecond=0),
+            stored.replace(second=0, microsecond=0),
+        }:
+            return stored
+        return value
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk and cleaned.get("edit_version") is not None:
             self._refuse_stale_edit(cleaned["edit_version"])
         if self.instance.pk:
             self._refuse_second_change()
+        self._refuse_transition(cleaned.get("review_note", ""))
         return cleaned
+
+    def _refuse_transition(self, note):
+        """Ask the review rule about the pressed button before anything is saved, so
+        that a refusal leaves the page as it was typed (issue 9, item 5)."""
+        action = pressed_action(self.data)
+        if action is None or self.user is None:
+            return
+        # The state in the database, not the form's; a new article is first saved
+        # as a draft.
+        stored = Article.objects.filter(pk=self.instance.pk).first() or Article()
+        if action == workflow.Action.SUBMIT and workflow.becomes_change(stored, self.user):
+            return  # what is submitted is the 修改稿 this save makes
+        try:
+            workflow.check(action, article=stored, by=self.user, comment=note)
+        except (PermissionDenied, ValidationError) as error:
+            self.refusal = " ".join(getattr(error, "messages", [str(error)]))
+            if getattr(error, "code", None) == "comment_required" and "review_note" in self.fields:
+                self.add_error("review_note", error)  # beside the box to fill in, too
+            else:
+                self.add_error(None, ValidationError(self.refusal, code="refused"))
+
+    # The review rule's refusal of the pressed button: shown as an error message at
+    # the top of the page (ArticleAdmin.render_change_form), not again in the form.
+    refusal = None
+
+    def non_field_errors(self):
+        errors = super().non_field_errors()
+        kept = [error for error in errors.as_data() if error.code != "refused"]
+        return errors if len(kept) == len(errors) else self.error_class(
+            kept, error_class="nonfield", renderer=self.renderer
+        )
 
     def _refuse_second_change(self):
         """An editor's save of a published article becomes a 修改稿; if one is already
@@ -124,8 +183,12 @@ class AttachmentInline(admin.TabularInline):
     model = Attachment
     form = AttachmentForm
     extra = 0
-    fields = ["file", "title", "order", "file_type", "size"]
-    readonly_fields = ["file_type", "size"]
+    fields = ["file", "title", "order", "file_type", "size_display"]
+    readonly_fields = ["file_type", "size_display"]
+
+    @admin.display(description=_("大小"))
+    def size_display(self, attachment):
+        return filesizeformat(attachment.size) if attachment.pk else ""
 
     def _locked(self, request, obj):
         # Attachments of a published article are public, and those of a submitted
@@ -203,11 +266,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return form
 
     def get_fieldsets(self, request, obj=None):
-        workflow_fields = ["status", "published_at", "is_pinned", "review_comment"]
+        workflow_fields = ["status", "published_at", "is_pinned"]
         if obj is not None and obj.revision_of_id:
             workflow_fields.insert(1, "revision_of")
+        # One 审核意见 row: reviewers write theirs (the standing comment is shown in the
+        # status box above the form); editors read the one they were sent back with.
         if workflow.can_publish(request.user):
             workflow_fields.append("review_note")
+        else:
+            workflow_fields.append("review_comment")
         return [
             (None, {"fields": ["title", "column", "body", "edit_version"]}),
             (_("审核与发布"), {"fields": workflow_fields}),
@@ -234,7 +301,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)
 
+    def history_view(self, request, object_id, extra_context=None):
+        _id_or_404(Article, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # A junk id in the address is a page that does not exist, not a 500.
+        _id_or_404(Article, object_id)
+        _id_or_404(Article.history.model, version_id)
         if request.method == "POST" and self.revert_disabled(request):
             raise PermissionDenied  # hiding the button is not enough
         # Like the change view, in one transaction: the stale-edit check locks the row.
@@ -255,22 +329,30 @@ class ArticleAdmin(SimpleHistoryAdmin):
             # Readers using screen readers hear nothing for an image without
             # 替换文本; say so at every save until it is filled in.
             self.message_user(request, ALT_MISSING % {"count": missing}, messages.WARNING)
+        # Pictures that cannot be kept (pasted from the writer's disk, too large...) or
+        # that are shown from other sites: named one by one (issue 9, item 4).
+        for problem in body_image_problems(obj.body):
+            self.message_user(request, problem, messages.WARNING)
         if not change:
             obj.created_by = request.user
             obj.status = Status.DRAFT
             obj.save()
             return
         original = Article.objects.get(pk=obj.pk)
-        if original.status == Status.PUBLISHED and not workflow.can_publish(request.user):
+        if workflow.becomes_change(original, request.user):
             # The public keeps the published version; the edit waits for review.
             request._fedsite_change = workflow.article_propose_change(
                 article=original, edited=obj, by=request.user
             )
             return
-        changed = workflow.snapshot(obj) != workflow.snapshot(original)
-        if changed and original.status == Status.REVIEW and not workflow.can_publish(request.user):
-            # What the reviewer approves must be what they reviewed: an editor's
-            # change takes the article out of the queue until it is submitted again.
+        if original.status == Status.PUBLISHED and obj.published_at is None:
+            obj.published_at = original.published_at
+        edits = workflow.edited_fields(original, obj)
+        if "body" not in edits:
+            # The same text as CKEditor wrote it back: keep the stored body (it has
+            # the pictures' sizes, which CKEditor drops).
+            obj.body = original.body
+        if workflow.recalls(original, request.user, edits):
             workflow.article_recall(article=original, by=request.user)
             obj.status = original.status = Status.DRAFT
             self.message_user(
@@ -282,8 +364,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         # matters for a restored old version, which carries its old status.)
         for name in ("status", "review_comment", "revision_of_id", "created_by_id"):
             setattr(obj, name, getattr(original, name))
-        if original.status == Status.PUBLISHED and obj.published_at is None:
-            obj.published_at = original.published_at
+        if not edits:
+            return  # nothing changed: no new version (a button pressed is its own version)
         obj.version = original.version + 1
         obj.save()
 
@@ -297,58 +379,73 @@ class ArticleAdmin(SimpleHistoryAdmin):
         super().save_related(request, form, formsets, change)
 
     def response_add(self, request, obj, post_url_continue=None):
-        self._run_transition(request, obj)
-        return super().response_add(request, obj, post_url_continue)
+        action = pressed_action(request.POST)
+        if action is None:
+            return super().response_add(request, obj, post_url_continue)
+        if self._transition(request, action, obj) is None:
+            return self._back_to(obj)
+        return self.response_post_save_add(request, obj)
 
     def response_change(self, request, obj):
-        pending = getattr(request, "_fedsite_change", None)
-        if pending:
-            if SUBMIT in request.POST:
-                self._transition(request, workflow.article_submit, article=pending)
+        action = pressed_action(request.POST)
+        if workflow.becomes_change(obj, request.user):
+            pending = getattr(request, "_fedsite_change", None)
+            if pending is None:
+                self.message_user(request, _("没有改动，网站上的版本保持不变。"), messages.INFO)
+                return self._back_to(obj)
+            if action == workflow.Action.SUBMIT:
+                self._transition(request, action, pending)
             self.message_user(
                 request,
                 _("这篇文章已经发布，您的修改已另存为修改稿，审核通过后才会替换网站上的版本。"),
                 messages.WARNING,
             )
-            return HttpResponseRedirect(reverse("admin:news_article_change", args=[pending.pk]))
-        article = self._run_transition(request, obj)
-        if article is not None and article.pk != obj.pk:  # a 修改稿 was applied and deleted
-            return HttpResponseRedirect(reverse("admin:news_article_change", args=[article.pk]))
-        return super().response_change(request, obj)
+            return self._back_to(pending)
+        if action is None:
+            return super().response_change(request, obj)
+        article = self._transition(request, action, obj)
+        if article is None:
+            return self._back_to(obj)  # refused: the article, with the reason in red
+        if article.pk != obj.pk:  # a 修改稿 was applied and deleted
+            return self._back_to(article)
+        # The transition's own message says what happened; no stock "成功修改了…".
+        return self.response_post_save_change(request, article)
 
-    def _run_transition(self, request, article):
-        note = request.POST.get("review_note", "")
-        if SUBMIT in request.POST:
-            return self._transition(request, workflow.article_submit, article=article)
-        if APPROVE in request.POST:
-            return self._transition(
-                request, workflow.article_approve, article=article, comment=note
-            )
-        if SEND_BACK in request.POST:
-            return self._transition(
-                request, workflow.article_send_back, article=article, comment=note
-            )
-        if WITHDRAW in request.POST:
-            return self._transition(
-                request, workflow.article_withdraw, article=article, comment=note
-            )
-        return None
+    @staticmethod
+    def _back_to(article):
+        return HttpResponseRedirect(reverse("admin:news_article_change", args=[article.pk]))
 
-    def _transition(self, request, function, **kwargs):
+    def _transition(self, request, action, article):
+        """Take `action` on `article` and say what came of it; None when refused
+        (the form checked first, so only a change made meanwhile gets here)."""
         try:
-            result = function(by=request.user, **kwargs)
+            result = workflow.transition(
+                action, article=article, by=request.user,
+                comment=request.POST.get("review_note", ""),
+            )  # fmt: skip
         except (ValidationError, PermissionDenied) as error:
             message = " ".join(getattr(error, "messages", [str(error)]))
             self.message_user(request, message, messages.ERROR)
             return None
-        article = result or kwargs["article"]
-        self.message_user(
-            request, _("「%(title)s」：%(status)s") % {"title": article.title,
-                                                     "status": article.get_status_display()},
-        )  # fmt: skip
+        article = result or article
+        message = _("「%(title)s」：%(status)s") % {
+            "title": article.title, "status": article.get_status_display(),
+        }  # fmt: skip
+        if article.is_scheduled:
+            when = date_format(timezone.localtime(article.published_at), "Y年n月j日 H:i")
+            message += _("，将于北京时间 %(when)s 自动出现在网站上。") % {"when": when}
+        self.message_user(request, message, messages.SUCCESS)
         return article
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        refusal = context["adminform"].form.refusal
+        if refusal:
+            # A refused button: the page comes back as typed, with the reason in red.
+            self.message_user(request, refusal, messages.ERROR)
+            context["errors"] = [
+                errors for errors in context.get("errors") or []
+                if any(error.code != "refused" for error in errors.as_data())
+            ]  # fmt: skip
         context.update(
             can_publish=workflow.can_publish(request.user),
             pending_change=obj.pending_changes.first() if obj and obj.pk else None,
@@ -371,7 +468,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if count:
             self.message_user(request, done % count, messages.SUCCESS)
         for error in errors:
-            self.message_user(request, error, messages.WARNING)
+            self.message_user(request, error, messages.ERROR)
 
     @admin.action(description=_("提交审核"), permissions=["change"])
     def submit_selected(self, request, queryset):
@@ -423,6 +520,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
         )
 
 
+def _id_or_404(model, value):
+    try:
+        model._meta.pk.to_python(unquote(value))
+    except ValidationError as error:
+        raise Http404 from error
+
+
 @admin.register(ReviewEvent)
 class ReviewEventAdmin(admin.ModelAdmin):
     """The audit trail: read-only, for those with the permission to view it."""
@@ -458,6 +562,7 @@ class SiteProfileAdmin(admin.ModelAdmin):
         ),
         (_("备案与标识"), {"fields": ["site_code", "icp_number", "police_number"]}),
         (_("热线与公众号"), {"fields": ["hotline", "hotline_label", "wechat_name", "wechat_qr"]}),
+        (_("网站标志"), {"fields": ["logo"]}),
     ]
 
     def has_add_permission(self, request):
@@ -497,3 +602,4 @@ class ErrorReportAdmin(admin.ModelAdmin):
     def mark_handled(self, request, queryset):
         count = queryset.update(handled=True)
         self.message_user(request, ngettext("已处理 %d 条。", "已处理 %d 条。", count) % count)
+from fedsite import accounts_admin  # noqa: E402,F401  users, groups, 登录保护 in Chinese (issue 9, item 7)

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Attachment
-from .uploads import inspect_image
+from .uploads import inspect_image, without_metadata
 from .workflow import can_preview
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -166,6 +166,9 @@ class AttachmentForm(forms.ModelForm):
         extension = detect_type(upload, upload.name)
         self.instance.original_name = clean_original_name(upload.name)
         self.instance.file_type = extension
+        if extension in IMAGE_EXTENSIONS:
+            # A photo offered for download keeps no location either (issue 9, item 21).
+            upload = without_metadata(upload)
         self.instance.size = upload.size
         today = timezone.localdate()
         upload.name = f"{today:%Y%m}-{uuid.uuid4().hex}.{extension}"

@@ -16,6 +16,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
+from . import parameters
+
 GENERATION_KEY = "fedsite:generation"
 NEXT_PUBLICATION_KEY = "fedsite:next-publication:{generation}"
 PAGE_TIMEOUT = 300  # seconds; edits invalidate at once through the generation
@@ -68,29 +70,24 @@ def page_timeout(generation):
     return max(0, min(PAGE_TIMEOUT, int(remaining)))
 
 
-# The query parameters the cached views read. A request with any other (?utm_…,
-# ?x=1, ?x=2, …) is served fresh and not stored, so junk URLs cannot fill the cache.
-KNOWN_PARAMETERS = {"page", "year", "script"}
+def cache_public_page(view, reads=()):
+    """Cache a public view's response for anonymous readers (see module docstring).
 
-
-def _cacheable(request):
-    return (
-        request.method in {"GET", "HEAD"}
-        and set(request.GET) <= KNOWN_PARAMETERS
-        and not request.user.is_authenticated
-    )
-
-
-def cache_public_page(view):
-    """Cache a public view's response for anonymous readers (see module docstring)."""
+    `reads` names the query parameters the view reads, besides ?script= which every
+    page honours (news.reader). A request with any other parameter (?utm_…, ?x=1,
+    ?x=2, …), or with a value its rule refuses (news.parameters), is served fresh
+    and never stored, so junk addresses cannot fill the cache."""
+    names = {"script", *reads}
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _cacheable(request):
+        query = parameters.canonical(request, names)
+        if request.method not in {"GET", "HEAD"} or request.user.is_authenticated or query is None:
             return view(request, *args, **kwargs)
         generation = site_generation()
+        # The key is made of checked values in a fixed order, never the raw address.
         digest = hashlib.sha256(
-            f"{request.get_host()}|{request.get_full_path()}|{_variant(request)}".encode()
+            repr((request.get_host(), request.path, query, _variant(request))).encode()
         ).hexdigest()
         key = f"fedsite:page:{generation}:{digest}"
         response = cache.get(key)

@@ -1,21 +1,26 @@
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 from simple_history.models import HistoricalRecords
 
 from . import search
-from .sanitize import add_image_dimensions, clean_html, html_to_text, summarize
+from .sanitize import clean_html, html_to_text, prose_text, summarize
 from .search import SearchIndexField
 from .uploads import (
     cover_upload_to,
+    generated_name,
+    inspect_image,
+    keep_pasted_image,
     local_image_size,
     site_image_upload_to,
     validate_image,
-    without_location,
 )
 
 SUMMARY_LENGTH = 120
@@ -226,27 +231,31 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.cover and not self.cover._committed:
-            # A newly uploaded cover: drop its EXIF (location) before it is stored.
-            stripped = without_location(self.cover.file)
-            if stripped is not None:
-                self.cover.file = stripped
-                # Turned upright, a portrait photo swaps its width and height.
-                self._meta.get_field("cover").update_dimension_fields(self, force=True)
-        self.body = add_image_dimensions(clean_html(self.body), local_image_size)
+        # A new cover loses its metadata before it is stored (news.uploads, pre_save).
+        # A picture pasted into the editor arrives as data: and is stored like an
+        # upload; one that cannot be kept is dropped and named by
+        # news.uploads.body_image_problems, which the admin shows.
+        self.body = clean_html(self.body, keep_image=keep_pasted_image, size_of=local_image_size)
         self.body_text = html_to_text(self.body)
-        self.excerpt = summarize(self.summary or self.body_text, SUMMARY_LENGTH)
+        self.excerpt = summarize(self.summary or prose_text(self.body), SUMMARY_LENGTH)
         for name, value in search.article_index(self.title, self.summary, self.body_text).items():
             setattr(self, name, value)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.published_at is not None:
+            # Whole seconds: <time datetime> allows no microseconds (issue 9, item 15),
+            # and a time shown to the second must be the time stored.
+            self.published_at = self.published_at.replace(microsecond=0)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             # Derived columns follow whatever they derive from.
             derived = set()
-            if {"body", "summary"} & set(update_fields):
+            if {"body", "summary", "status"} & set(update_fields):
+                # Publishing writes the body as cleaned now, so that no path (the bulk
+                # approve action saves only the status) publishes a body cleaned by
+                # older rules, or not at all (issue 9, item 18).
                 derived |= {"body", "body_text", "excerpt"}
-            if {"title", "body", "summary"} & set(update_fields):
+            if {"title", "body", "summary", "status"} & set(update_fields):
                 derived |= {"search_index", "title_index", "search_overflow"}
             if "status" in update_fields:
                 derived.add("published_at")
@@ -389,6 +398,36 @@ class Attachment(models.Model):
         return type_label(self.file_type)
 
 
+# The emblem shipped with the site (static/img/emblem.svg, rasterised), used until
+# staff upload the federation's own logo.
+DEFAULT_LOGO = "img/emblem-512.png"
+LOGO_MIN_SIZE = 200
+
+
+def validate_logo(file):
+    """The logo is the share picture of every article without a cover: WeChat and
+    Open Graph previews take PNG or JPEG of at least 200×200 pixels."""
+    extension = inspect_image(file)
+    if extension not in {"png", "jpg"}:
+        raise ValidationError(_("网站标志请上传 PNG 或 JPG 图片。"), code="logo_format")
+    try:
+        with Image.open(file) as image:
+            width, height = image.size
+    finally:
+        file.seek(0)
+    if min(width, height) < LOGO_MIN_SIZE:
+        raise ValidationError(
+            _("网站标志至少 %(min)s×%(min)s 像素（此图 %(width)s×%(height)s），分享预览才清楚。"),
+            code="logo_too_small",
+            params={"min": LOGO_MIN_SIZE, "width": width, "height": height},
+        )
+
+
+def site_logo_upload_to(instance, filename):
+    # As the WeChat QR code (news.uploads.site_image_upload_to): named by content.
+    return generated_name("site", inspect_image(instance.logo.file))
+
+
 class SiteProfile(models.Model):
     """The site's own particulars, edited by staff: the footer Chinese public sites
     carry, the rights hotline and the WeChat account. One row (see `current`)."""
@@ -412,6 +451,16 @@ class SiteProfile(models.Model):
         blank=True,
         validators=[validate_image],
     )
+    logo = models.ImageField(
+        _("网站标志"),
+        upload_to=site_logo_upload_to,
+        blank=True,
+        validators=[validate_logo],
+        help_text=_(
+            "正方形的 PNG 或 JPG 图片，至少 200×200 像素。显示在页头，并作为没有封面的文章"
+            "分享到微信等处时的图片。不上传则使用网站自带的梅花标志。"
+        ),
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -426,6 +475,11 @@ class SiteProfile(models.Model):
         """The one profile; the defaults, unsaved, until staff first save it (so a
         page view never writes)."""
         return cls.objects.order_by("id").first() or cls()
+
+    @property
+    def logo_url(self):
+        """The uploaded logo, or the shipped emblem (a site-relative address)."""
+        return self.logo.url if self.logo else static(DEFAULT_LOGO)
 
 
 class ExternalLink(models.Model):

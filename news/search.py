@@ -183,18 +183,27 @@ class Query:
         return bool(self.terms)
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters, and lone surrogates (which OpenCC cannot encode).
+_UNUSABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+# NFKC turns one character into as many as 18 (U+FDFA), so the length limit applies
+# to the folded text (issue 9: 50 × ㎉ folded to 200 letters, one word too long to
+# index, and an empty phrase that PostgreSQL refused). This first cut only bounds
+# the work of folding.
+_RAW_QUERY_LIMIT = 20 * MAX_QUERY_LENGTH
 
 
 def parse_query(raw):
     """A query from what a reader typed. Control characters, punctuation and
-    anything past MAX_QUERY_LENGTH are dropped, so any input is a normal query
-    (perhaps an empty one)."""
-    cleaned = _CONTROL.sub(" ", raw or "")[:MAX_QUERY_LENGTH]
+    anything past MAX_QUERY_LENGTH folded characters are dropped, so any input is
+    a normal query (perhaps an empty one, which matches nothing and is never sent
+    to the database)."""
+    folded = normalize(_UNUSABLE.sub(" ", (raw or "")[:_RAW_QUERY_LIMIT]))
     terms = []
-    for chunk in _CHUNK.findall(normalize(cleaned))[:MAX_TERMS]:
-        runs = _RUN.findall(chunk)
+    for chunk in _CHUNK.findall(folded[:MAX_QUERY_LENGTH]):
         tokens = _chunk_tokens(chunk)
+        if not tokens:  # nothing in it is indexed, so nothing can match it
+            continue
+        runs = _RUN.findall(chunk)
         last = runs[-1]
         if _IS_HAN.match(last) and len(last) > 1:
             # The text may go on after the query's last character: drop the
@@ -202,6 +211,8 @@ def parse_query(raw):
             tokens = tokens[:-1]
         prefix_last = not _IS_HAN.match(last) or len(last) == 1
         terms.append(Term(tokens=tuple(tokens), prefix_last=prefix_last, text=chunk))
+        if len(terms) == MAX_TERMS:
+            break
     return Query(terms=tuple(terms), text=" ".join(term.text for term in terms))
 
 

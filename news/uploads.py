@@ -5,23 +5,33 @@ type: Pillow must recognise it as one of the formats we serve, within a byte and
 a pixel budget. Stored names are generated, so they cannot collide or traverse.
 """
 
+import base64
+import binascii
 import io
 import json
 import re
 import uuid
+from urllib.parse import unquote_to_bytes, urlsplit
 
+from ckeditor_uploader import views as ckeditor_views
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import models
+from django.db.models.signals import pre_save
 from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ExifTags, Image, ImageOps, ImageSequence, UnidentifiedImageError
+
+from .sanitize import ImageRefused, clean_body
 
 # Pillow format name -> stored extension. No SVG: it can carry script.
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
@@ -79,31 +89,82 @@ def inspect_image(file):
     return IMAGE_FORMATS[image_format]
 
 
-def without_location(file):
-    """The image without its EXIF block, or None when it has none.
+def without_metadata(file):
+    """The image, turned upright and saved again with no metadata but its colour
+    profile (issue 9, item 21).
 
-    Phone photos carry EXIF, often with the GPS position where they were taken:
-    for photos of women at a federation event or a shelter, that must not be
-    published. The picture is turned upright first (EXIF orientation), then saved
-    again without the block, keeping its colour profile. GIFs carry no EXIF."""
+    Phone photos carry their GPS position in EXIF, and editing apps copy it into XMP;
+    IPTC, PNG text chunks and comments can hold places and names too. For photos of
+    women at a federation event or a shelter none of it may be published, so every
+    image the site stores goes through here: the pixels are kept, every block is
+    dropped, whatever it is called. Animated GIF/WebP/PNG keep their frames."""
     file.seek(0)
     with Image.open(file) as image:
         image_format = image.format
-        if image_format not in {"JPEG", "PNG", "WEBP"} or not image.getexif():
-            file.seek(0)
-            return None
-        upright = ImageOps.exif_transpose(image)
-        options = {"icc_profile": image.info.get("icc_profile")}
+        icc_profile = image.info.get("icc_profile")
+        options = {"format": image_format}
+        if icc_profile and image_format != "GIF":
+            options["icc_profile"] = icc_profile
+        if getattr(image, "n_frames", 1) > 1:
+            frames, durations = [], []
+            for frame in ImageSequence.Iterator(image):
+                durations.append(frame.info.get("duration", 100))
+                frames.append(_bare(frame.copy(), frame.info))
+            options.update(save_all=True, append_images=frames[1:], duration=durations,
+                           loop=image.info.get("loop", 0))  # fmt: skip
+            picture = frames[0]
+        elif image.getexif().get(ExifTags.Base.Orientation, 1) != 1:
+            picture = _bare(ImageOps.exif_transpose(image), image.info)
+        else:
+            picture = _bare(image, image.info)
         if image_format == "JPEG":
-            options.update(quality=90, optimize=True)
+            # An upright JPEG keeps its own quantisation: saving it again loses
+            # (almost) nothing. A turned one is a new picture.
+            keep = picture is image
+            options.update(quality="keep" if keep else 90, optimize=True)
+            if keep:
+                options["subsampling"] = "keep"
+        elif image_format == "WEBP" and image.info.get("lossless"):
+            options["lossless"] = True
         buffer = io.BytesIO()
-        upright.save(buffer, format=image_format, **options)
+        picture.save(buffer, **options)
     file.seek(0)
-    return ContentFile(buffer.getvalue())
+    # Keep the name: an ImageField reads the stored picture's size through the file it
+    # was given, and a nameless file counts as no file (the cover's width and height
+    # were saved empty, and every page then opened the cover to measure it).
+    return ContentFile(buffer.getvalue(), name=getattr(file, "name", None))
+
+
+def _bare(picture, info):
+    # Pillow writes back some of what it read (a JPEG comment, a GIF's XMP) from
+    # .info; keep only what the pixels need to look the same.
+    picture.info = {key: info[key] for key in ("transparency", "background") if key in info}
+    return picture
+
+
+def _strip_new_images(sender, instance, **kwargs):
+    for field in sender._meta.concrete_fields:
+        if isinstance(field, models.ImageField):
+            image = getattr(instance, field.attname)
+            if image and not image._committed:
+                image.file = without_metadata(image.file)
+                # Turned upright, a portrait photo swaps its width and height.
+                field.update_dimension_fields(instance, force=True)
+
+
+def strip_images_on_save(app_config):
+    """Every newly uploaded image of the app's models (a cover, the WeChat QR code,
+    a logo) is stored without metadata, whichever form or command saves it."""
+    for model in app_config.get_models():
+        pre_save.connect(_strip_new_images, sender=model, dispatch_uid=f"img-{model._meta.label}")
 
 
 def validate_image(file):
-    """Model and form field validator."""
+    """Model and form field validator. Only a new upload is inspected: a file already
+    in storage was inspected when it arrived, and re-reading it on every later save
+    failed on a closed file (issue 9: an article with a cover could not be saved again)."""
+    if getattr(file, "_committed", False):
+        return
     inspect_image(file)
 
 
@@ -139,6 +200,88 @@ def site_image_upload_to(instance, filename):
     return generated_name("site", inspect_image(instance.wechat_qr.file))
 
 
+# -- pictures pasted into the editor (issue 9, item 4) ----------------------------
+
+
+def _pasted_image(src):
+    """A data: picture (pasted from the clipboard, Word or WPS) checked like an
+    upload: (extension, content without metadata), or ImageRefused saying why."""
+    header, _comma, payload = src.partition(",")
+    if not header.lower().startswith("data:image/"):
+        raise ImageRefused(_("格式不支持"))
+    if len(payload) * 3 // 4 > settings.IMAGE_UPLOAD_MAX_BYTES:
+        raise ImageRefused(
+            _("图片过大（不能超过 %(limit)s）")
+            % {"limit": filesizeformat(settings.IMAGE_UPLOAD_MAX_BYTES)}
+        )
+    try:
+        if header.lower().endswith(";base64"):
+            data = base64.b64decode("".join(payload.split()), validate=True)
+        else:
+            data = unquote_to_bytes(payload)
+    except (binascii.Error, ValueError):
+        raise ImageRefused(_("图片数据不完整")) from None
+    upload = ContentFile(data, name="pasted")
+    try:
+        extension = inspect_image(upload)
+    except ValidationError as error:
+        if error.code in {"too_large", "too_many_pixels"}:
+            detail = error.messages[0].rstrip("。")
+            raise ImageRefused(_("图片过大（%(detail)s）") % {"detail": detail}) from None
+        raise ImageRefused(_("格式不支持（只能用 JPG、PNG、GIF 或 WebP 图片）")) from None
+    return extension, without_metadata(upload)
+
+
+def keep_pasted_image(src):
+    """Store a pasted data: picture as an editor upload; its address."""
+    extension, content = _pasted_image(src)
+    return default_storage.url(default_storage.save(generated_name("uploads", extension), content))
+
+
+def _check_pasted_image(src):
+    _pasted_image(src)
+    return src
+
+
+def _is_own(src):
+    host = urlsplit(src).hostname if "//" in src else None
+    if host is None:
+        return True
+    return any(
+        host == allowed.lstrip(".") or (allowed.startswith(".") and host.endswith(allowed))
+        for allowed in settings.ALLOWED_HOSTS
+    )
+
+
+# Image hosts known to stop serving pictures to other sites.
+EXPIRING_HOSTS = {"mmbiz.qpic.cn": _("微信公众号"), "mmbiz.qlogo.cn": _("微信公众号")}
+
+
+def body_image_problems(raw_body):
+    """What staff must hear about the pictures of a body about to be saved, in
+    Chinese, one message per picture: those that cannot be kept (and are left out)
+    and those shown from other sites, which may vanish."""
+    messages = []
+    for image in clean_body(raw_body, keep_image=_check_pasted_image).images:
+        which = _("第 %(n)d 张图片") % {"n": image.position}
+        if image.label:
+            which += f"（{image.label[:60]}）"
+        if image.src is None:
+            messages.append(
+                _("%(which)s%(reason)s，已从正文中去掉。请把图片保存到电脑，再用工具栏的“图像”按钮上传。")
+                % {"which": which, "reason": image.problem}
+            )
+        elif not _is_own(image.src):
+            host = urlsplit(image.src).hostname
+            site = EXPIRING_HOSTS.get(host)
+            messages.append(
+                _("%(which)s显示的是其他网站（%(host)s）上的图片%(note)s，对方删除或禁止引用后读者就看不到了。请把图片保存到电脑，再用“图像”按钮上传。")
+                % {"which": which, "host": host,
+                   "note": _("，%(site)s的图片链接会过期") % {"site": site} if site else ""}
+            )  # fmt: skip
+    return messages
+
+
 _FUNC_NUM = re.compile(r"\d{1,6}")
 
 
@@ -159,14 +302,26 @@ def _editor_response(request, url=None, error=None):
     return HttpResponse(f"<script>{script}</script>", content_type="text/html; charset=utf-8")
 
 
-@csrf_exempt  # CKEditor 4 posts without Django's token; the staff session is SameSite=Lax.
+def writes_articles(user):
+    # Only those who write articles put images into them, or browse the uploaded ones.
+    return user.has_perm("news.add_article") or user.has_perm("news.change_article")
+
+
+# Django's own CSRF check (Origin or Referer, and the token that the editor sends as
+# X-CSRFToken, static/js/editor-config.js), run inside the view rather than by
+# the middleware so that a refusal reaches CKEditor as a message it shows.
+_csrf_check = CsrfViewMiddleware(lambda request: None)
+
+
+@csrf_exempt  # checked inside (_csrf_check), with an answer the editor can show
 @require_POST
 @staff_member_required
 def editor_image_upload(request):
-    # Only those who write articles put images into them.
-    if not (
-        request.user.has_perm("news.add_article") or request.user.has_perm("news.change_article")
-    ):
+    if _csrf_check.process_view(request, None, (), {}) is not None:
+        return _editor_response(
+            request, error=_("上传被拒绝：请求不是从本站的编辑页面发出的。请刷新页面后重试。")
+        )
+    if not writes_articles(request.user):
         return _editor_response(request, error=_("您没有编辑文章的权限，不能上传图片。"))
     upload = request.FILES.get("upload")
     if upload is None:
@@ -176,6 +331,15 @@ def editor_image_upload(request):
     except ValidationError as error:
         return _editor_response(request, error=" ".join(error.messages))
     saved = default_storage.save(
-        generated_name("uploads", extension), without_location(upload) or upload
+        generated_name("uploads", extension), without_metadata(upload)
     )
     return _editor_response(request, url=default_storage.url(saved))
+
+
+@never_cache
+@staff_member_required
+def editor_image_browse(request):
+    """django-ckeditor's image browser, for staff who write articles (as the upload)."""
+    if not writes_articles(request.user):
+        raise PermissionDenied
+    return ckeditor_views.browse(request)

@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView, TemplateView
 
 from . import attachments, feeds, views
 from .cache import cache_public_page as cached
@@ -7,8 +9,12 @@ app_name = "news"
 
 urlpatterns = [
     path("", cached(views.home), name="home"),
-    path("news/", cached(views.ArticleListView.as_view()), name="list"),
-    path("news/<slug:slug>/", cached(views.ColumnArticleListView.as_view()), name="column"),
+    path("news/", cached(views.ArticleListView.as_view(), reads=["page"]), name="list"),
+    path(
+        "news/<slug:slug>/",
+        cached(views.ColumnArticleListView.as_view(), reads=["page"]),
+        name="column",
+    ),
     path("articles/<int:pk>/", views.article_detail, name="article"),
     path("articles/<int:pk>/qr.svg", cached(views.article_qr), name="article_qr"),
     path("search/", views.search, name="search"),
@@ -19,4 +25,9 @@ urlpatterns = [
     path("feed/atom/", cached(feeds.LatestArticlesAtomFeed()), name="feed_atom"),
     path("news/<slug:slug>/feed/", cached(feeds.ColumnFeed()), name="column_feed"),
     path("news/<slug:slug>/feed/atom/", cached(feeds.ColumnAtomFeed()), name="column_feed_atom"),
+    # What a feed is and every feed's address (the footer's RSS link): a browser shows
+    # a feed itself as raw XML (issue 9, item 12).
+    path("feeds/", cached(TemplateView.as_view(template_name="news/feeds.html")), name="feeds"),
+    # Pages without an icon link (the admin's) make browsers ask for this address.
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.ico")), name="favicon"),
 ]

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Article, Attachment, ReviewEvent
-from .sanitize import clean_html
+from .sanitize import editorial_form
 
 Status = Article.Status
 Action = ReviewEvent.Action
@@ -31,14 +31,59 @@ CONTENT_FIELDS = ["title", "column", "summary", "body", "cover", "author", "sour
 
 
 def snapshot(article):
-    """The content fields as plain values, to tell later whether they changed (the
-    body as it is stored, cleaned, so that an unsaved form compares fairly)."""
+    """The content fields as plain values, to tell later whether they changed. The
+    body is kept in its editorial form: what the editor wrote, without what the
+    server adds to pictures or how CKEditor happens to write the HTML."""
     values = {
         name: str(getattr(article, f"{name}_id" if name == "column" else name) or "")
         for name in CONTENT_FIELDS
     }
-    values["body"] = clean_html(values["body"])
+    values["body"] = editorial_form(values["body"])
     return values
+
+
+def changed_fields(before, after):
+    """The content fields whose meaning differs between two snapshots, in form
+    order. Bodies are compared in editorial form on both sides, so a snapshot
+    stored before that form existed compares fairly too (issue 9: a 修改稿 of an
+    article with a picture was refused at random, for serialization noise)."""
+
+    def meaning(values, name):
+        value = values.get(name, "")
+        return editorial_form(value) if name == "body" else value
+
+    return [name for name in CONTENT_FIELDS if meaning(before, name) != meaning(after, name)]
+
+
+def edited_fields(original, edited):
+    """What saving `edited` over the stored `original` would change, as its editor
+    means it: the content fields, the publish time and the pin. Empty: the save
+    changes nothing, so it is no save at all (no version, no recall)."""
+    changed = changed_fields(snapshot(original), snapshot(edited))
+    changed += [
+        name
+        for name in ("published_at", "is_pinned")
+        if getattr(original, name) != getattr(edited, name)
+    ]
+    return changed
+
+
+def field_labels(names):
+    """The fields' names as staff know them: 标题、正文."""
+    return "、".join(str(Article._meta.get_field(name).verbose_name) for name in names)
+
+
+def becomes_change(article, by):
+    """Whether `by` saving the stored `article` makes a 修改稿 rather than changing it:
+    an editor's edit of a published article waits for review."""
+    return article.status == Status.PUBLISHED and not can_publish(by)
+
+
+def recalls(article, by, changed):
+    """Whether `by` changing the stored `article` takes it out of the review queue:
+    what the reviewer approves must be what they reviewed, but a reviewer's own
+    correction is reviewed text, and a save that changes nothing changes nothing."""
+    return bool(changed) and article.status == Status.REVIEW and not can_publish(by)
 
 
 def can_publish(user):
@@ -58,9 +103,66 @@ def is_public_or_scheduled(article):
     return article.status == Status.PUBLISHED
 
 
-def _require(condition, message):
+def _require(condition, message, code=None):
     if not condition:
-        raise ValidationError(message)
+        raise ValidationError(message, code=code)
+
+
+# -- What each transition requires ------------------------------------------------
+# Asked twice: by the article form before anything is saved (a refusal then leaves
+# the page as it was typed, nothing lost) and by the transition itself, under the
+# row lock, in case something changed in between.
+
+
+def check_submit(*, article, by):
+    _require(
+        article.status in {Status.DRAFT, Status.WITHDRAWN},
+        _("只有草稿或已撤回的文章可以提交审核。"),
+    )
+
+
+def check_approve(*, article, by, lock=False):
+    if not can_publish(by):
+        raise PermissionDenied(_("只有审核人员可以发布文章。"))
+    _require(
+        article.status in {Status.DRAFT, Status.REVIEW, Status.WITHDRAWN},
+        _("这篇文章已经发布。"),
+    )
+    if article.revision_of_id:
+        target = Article.objects.filter(pk=article.revision_of_id)
+        _check_base(article, (target.select_for_update() if lock else target).get())
+
+
+def _check_base(change, target):
+    """Refuse to copy a 修改稿 over its article if the article was changed after the
+    修改稿 was started: that would silently undo the later change."""
+    if change.base_snapshot is None:
+        return
+    changed = changed_fields(change.base_snapshot, snapshot(target))
+    _require(
+        not changed,
+        _(
+            "原文的%(fields)s在这份修改稿之后又被修改过，直接通过会把那些修改覆盖掉。"
+            "请把原文的新内容合并进修改稿（或退回修改稿）后再审核。"
+        )
+        % {"fields": field_labels(changed)},
+        code="base_changed",
+    )
+
+
+def check_send_back(*, article, by, comment=""):
+    if not can_publish(by):
+        raise PermissionDenied(_("只有审核人员可以退回文章。"))
+    _require(article.status == Status.REVIEW, _("只有待审核的文章可以退回。"))
+    _require(
+        comment.strip(), _("退回时请填写审核意见，告诉编辑要改什么。"), code="comment_required"
+    )
+
+
+def check_withdraw(*, article, by):
+    if not can_publish(by):
+        raise PermissionDenied(_("只有审核人员可以撤回文章。"))
+    _require(article.status == Status.PUBLISHED, _("只有已发布的文章可以撤回。"))
 
 
 def _record(article, action, by, from_status, comment=""):
@@ -84,10 +186,7 @@ def _save(article, by, fields):
 @transaction.atomic
 def article_submit(*, article, by):
     """An editor hands a draft to the reviewers."""
-    _require(
-        article.status in {Status.DRAFT, Status.WITHDRAWN},
-        _("只有草稿或已撤回的文章可以提交审核。"),
-    )
+    check_submit(article=article, by=by)
     previous = article.status
     article.status = Status.REVIEW
     _save(article, by, ["status"])
@@ -108,12 +207,7 @@ def article_recall(*, article, by):
 def article_approve(*, article, by, comment=""):
     """A reviewer publishes. A future publish time makes it scheduled: it appears
     at that time by itself. A 修改稿 is copied onto the article it changes."""
-    if not can_publish(by):
-        raise PermissionDenied(_("只有审核人员可以发布文章。"))
-    _require(
-        article.status in {Status.DRAFT, Status.REVIEW, Status.WITHDRAWN},
-        _("这篇文章已经发布。"),
-    )
+    check_approve(article=article, by=by, lock=True)
     if article.revision_of_id:
         return _apply_change(change=article, by=by, comment=comment)
     previous = article.status
@@ -126,28 +220,17 @@ def article_approve(*, article, by, comment=""):
 
 
 def _apply_change(*, change, by, comment):
-    target = Article.objects.select_for_update().get(pk=change.revision_of_id)
-    if change.base_snapshot is not None and snapshot(target) != change.base_snapshot:
-        # Someone changed the published article after this 修改稿 was started;
-        # copying it over would silently undo that change.
-        changed = [
-            str(Article._meta.get_field(name).verbose_name)
-            for name, value in snapshot(target).items()
-            if change.base_snapshot.get(name) != value
-        ]
-        raise ValidationError(
-            _(
-                "原文的%(fields)s在这份修改稿之后又被修改过，直接通过会把那些修改覆盖掉。"
-                "请把原文的新内容合并进修改稿（或退回修改稿）后再审核。"
-            )
-            % {"fields": "、".join(changed)}
-        )
-    for name in CONTENT_FIELDS:
+    target = Article.objects.get(pk=change.revision_of_id)  # locked by check_approve
+    # Only what the 修改稿 really changes is copied: the rest (a body that differs
+    # only in how CKEditor wrote it) stays as stored, and the version shows it.
+    changed = changed_fields(snapshot(target), snapshot(change))
+    if change.published_at and change.published_at != target.published_at:
+        changed.append("published_at")
+    for name in changed:
         setattr(target, name, getattr(change, name))
-    if change.published_at:
-        target.published_at = change.published_at
-    target._change_reason = _("修改稿 #%(id)s 审核通过") % {"id": change.pk}
-    _save(target, by, [*CONTENT_FIELDS, "published_at", "body_text", "excerpt"])
+    if changed:
+        target._change_reason = _("修改稿 #%(id)s 审核通过") % {"id": change.pk}
+        _save(target, by, changed)
     _carry_attachments(change, target)
     _record(target, Action.APPLY_CHANGE, by, target.status, comment)
     change.delete()
@@ -175,10 +258,7 @@ def _carry_attachments(change, target):
 @transaction.atomic
 def article_send_back(*, article, by, comment):
     """A reviewer returns a submitted article to its editor with a comment."""
-    if not can_publish(by):
-        raise PermissionDenied(_("只有审核人员可以退回文章。"))
-    _require(article.status == Status.REVIEW, _("只有待审核的文章可以退回。"))
-    _require(comment.strip(), _("退回时请填写审核意见，告诉编辑要改什么。"))
+    check_send_back(article=article, by=by, comment=comment)
     previous = article.status
     article.status = Status.DRAFT
     article.review_comment = comment.strip()
@@ -189,9 +269,7 @@ def article_send_back(*, article, by, comment):
 @transaction.atomic
 def article_withdraw(*, article, by, comment=""):
     """A reviewer takes a published article off the site."""
-    if not can_publish(by):
-        raise PermissionDenied(_("只有审核人员可以撤回文章。"))
-    _require(article.status == Status.PUBLISHED, _("只有已发布的文章可以撤回。"))
+    check_withdraw(article=article, by=by)
     previous = article.status
     article.status = Status.WITHDRAWN
     _save(article, by, ["status"])
@@ -204,9 +282,12 @@ def article_propose_change(*, article, edited, by):
 
     `edited` holds the submitted values (unsaved); `article` is the published row,
     which stays as it is. An open 修改稿 of the same article is updated rather than
-    a second one started."""
+    a second one started. Returns the 修改稿, or None when the edit changes nothing
+    (then there is nothing to review)."""
     change = article.pending_changes.order_by("-id").first()
     is_new = change is None
+    if is_new and not edited_fields(article, edited):
+        return None
     if is_new:
         change = Article(
             revision_of=article, created_by=by, column=article.column,
@@ -231,3 +312,37 @@ def article_propose_change(*, article, edited, by):
             for old in article.attachments.all()
         )  # fmt: skip
     return change
+
+
+# -- One entry point per question, for the article form's buttons -----------------
+
+
+def check(action, *, article, by, comment=""):
+    """Raise the refusal (ValidationError or PermissionDenied) if `by` may not take
+    `action` on the stored `article` now; change nothing."""
+    if action == Action.SUBMIT:
+        check_submit(article=article, by=by)
+    elif action == Action.APPROVE:
+        check_approve(article=article, by=by)
+    elif action == Action.SEND_BACK:
+        check_send_back(article=article, by=by, comment=comment)
+    elif action == Action.WITHDRAW:
+        check_withdraw(article=article, by=by)
+    else:
+        raise ValueError(action)
+
+
+def transition(action, *, article, by, comment=""):
+    """Take `action`; returns the article as it now is (for an approved 修改稿, the
+    article it was copied onto)."""
+    if action == Action.SUBMIT:
+        article_submit(article=article, by=by)
+    elif action == Action.APPROVE:
+        return article_approve(article=article, by=by, comment=comment)
+    elif action == Action.SEND_BACK:
+        article_send_back(article=article, by=by, comment=comment)
+    elif action == Action.WITHDRAW:
+        article_withdraw(article=article, by=by, comment=comment)
+    else:
+        raise ValueError(action)
+    return article

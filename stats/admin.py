@@ -28,6 +28,9 @@ class YearlyValueForm(forms.ModelForm):
     class Meta:
         model = YearlyValue
         fields = ["year", "kind", "written", "as_of", "source_article", "note"]
+        # The label of `written` when the inline is read-only (view permission only):
+        # the admin then takes it from here, not from the form field ("WRITTEN", issue 9).
+        labels = {"written": _("数值")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

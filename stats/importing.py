@@ -29,9 +29,14 @@ from news.repair import read_text
 
 from . import figures
 from .models import FIRST_YEAR, LAST_YEAR, Indicator, YearlyValue
+from .views import FORMULA_STARTS
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+# A workbook of MAX_ROWS rows unpacks to a few MB; the limits stop a zip bomb, and a
+# sheet that declares 16,384 columns (A1:XFD…), from filling the memory.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_COLUMNS = 64
 
 COLUMNS = [
     "year",
@@ -137,14 +142,32 @@ def _xlsx_table(data):
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # The sizes a zip states are the sizes Python's zipfile will unpack (a
+            # member that unpacks to more is refused), so a zip bomb stops here.
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise ImportFileError(
+                f"这个 XLSX 文件解压后超过 {MAX_UNPACKED_BYTES // (1024 * 1024)} MB，"
+                "请只保留要导入的数据后另存再试。"
+            )
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise ImportFileError("这不是有效的 XLSX 文件。") from error
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
-    finally:
-        workbook.close()
+        try:
+            sheet = workbook.worksheets[0]
+            rows = sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS)
+            return [list(row) for row in rows]
+        finally:
+            workbook.close()
+    except ImportFileError:
+        raise
+    except Exception as error:
+        # A damaged or hand-made workbook fails inside openpyxl's zip and XML readers
+        # with whatever they hit (BadZipFile, ParseError, KeyError, TypeError,
+        # zlib.error, defusedxml's refusal of entity declarations, ...), also while
+        # the rows are read. For staff it is one thing: not a workbook we can read.
+        raise ImportFileError(
+            "这不是有效的 XLSX 文件。请在 Excel 或 WPS 中打开，另存为 .xlsx 后再导入。"
+        ) from error
 
 
 def _csv_table(data):
@@ -187,7 +210,8 @@ def _as_dicts(table):
 
 
 def cell_text(cell):
-    """A cell as text: 2021.0 -> "2021", a date -> "2022-03-08", None -> ""."""
+    """A cell as text: 2021.0 -> "2021", a date -> "2022-03-08", None -> "",
+    '=SUM(1) -> =SUM(1)."""
     if cell is None:
         return ""
     if isinstance(cell, datetime.datetime):
@@ -196,7 +220,10 @@ def cell_text(cell):
         return cell.isoformat()
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
-    return str(cell).strip()
+    text = str(cell).strip()
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]  # the export's guard against formulas (stats.views.spreadsheet_cell)
+    return text
 
 
 def plan_import(rows, default_source=None):
@@ -274,6 +301,8 @@ def _value(cell, qualifier_text):
             value, qualifier, scale = Decimal(str(cell)), figures.EXACT, figures.PLAIN
         except InvalidOperation as error:
             raise figures.FigureError(f"无法识别的数值：{cell}") from error
+        if not value.is_finite():  # a NaN cell cannot even be compared with 0
+            raise figures.FigureError(f"无法识别的数值：{cell}")
         if value < 0:
             raise figures.FigureError(f"数值不能为负数：{cell}")
     else:
@@ -318,8 +347,12 @@ def _source(url, errors):
     """The article a figure comes from, given as its address on this site."""
     if not url:
         return None
-    parsed = urlparse(url)
-    if parsed.netloc and not validate_host(parsed.hostname or "", settings.ALLOWED_HOSTS):
+    try:
+        parsed = urlparse(url)
+        foreign = parsed.netloc and not validate_host(parsed.hostname or "", settings.ALLOWED_HOSTS)
+    except ValueError:  # not an address at all: http://[abc/
+        foreign = True
+    if foreign:
         errors.append(f"来源网址不是本站文章的地址：{url}")
         return None
     try:

@@ -6,6 +6,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from news import parameters
+
 from . import charts
 from .models import Indicator, YearlyValue
 
@@ -23,12 +25,12 @@ def year_on_year(value, previous):
 
 def _chosen_year(request, years):
     """The year asked for in ?year=, or the latest. Anything else is a 404."""
-    raw = request.GET.get("year")
-    if raw is None:
+    year = parameters.read(request, "year")
+    if year is None:
         return years[0] if years else None
-    if not raw.isascii() or not raw.isdigit() or len(raw) != 4 or int(raw) not in years:
+    if year not in years:
         raise Http404
-    return int(raw)
+    return year
 
 
 def _reading_order(value):
@@ -103,7 +105,7 @@ def _export_rows(request):
             "group": value.indicator.group.name,
             "indicator": value.indicator.name,
             "unit": value.indicator.unit,
-            "value": format(value.value.normalize(), "f"),
+            "value": value.value,
             "qualifier": value.qualifier,
             "kind": value.kind,
             "as_of": value.as_of.isoformat() if value.as_of else "",
@@ -122,15 +124,33 @@ def export_csv(request):
     response.write("\ufeff")
     writer = csv.DictWriter(response, fieldnames=EXPORT_FIELDS, lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows(_export_rows(request))
+    for row in _export_rows(request):
+        writer.writerow({name: spreadsheet_cell(cell) for name, cell in row.items()})
     return response
+
+
+# Excel and WPS run a cell that starts with = + - @ (or a tab or line break before
+# one) as a formula, and WPS also takes the full-width ＝＋－＠. OWASP's advice on CSV
+# injection: such a text cell gets a leading single quote, which the spreadsheet reads
+# as "this is text". Numbers are written as numbers, so a value of -3 stays -3.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+
+
+def spreadsheet_cell(cell):
+    """A cell of a CSV export, safe to open in a spreadsheet (see FORMULA_STARTS)."""
+    if isinstance(cell, Decimal):
+        return format(cell.normalize(), "f")
+    if isinstance(cell, int):
+        return str(cell)
+    text = str(cell)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @require_GET
 def export_json(request):
     rows = list(_export_rows(request))
     for row in rows:
-        number = Decimal(row["value"])
+        number = row["value"]
         row["value"] = int(number) if number == number.to_integral_value() else float(number)
         row["as_of"] = row["as_of"] or None
         row["source_url"] = row["source_url"] or None

@@ -76,6 +76,15 @@ def test_five_wrong_passwords_lock_the_name_even_against_the_right_password(clie
     assert not is_logged_in(client)
 
 
+def test_lockout_page_carries_our_name_not_djangos(client, staff, settings):
+    fail(client, "editor", 5)
+
+    page = log_in(client, "editor", PASSWORD).content.decode()
+
+    assert f"{settings.SITE_NAME}网站管理" in page
+    assert "Django" not in page
+
+
 def test_four_wrong_passwords_do_not_lock(client, staff):
     fail(client, "editor", 4)
 

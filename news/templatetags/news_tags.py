@@ -12,9 +12,17 @@ _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 @register.simple_tag(takes_context=True)
-def article_json_ld(context, article):
-    """schema.org NewsArticle for search engines and share previews."""
+def absolute_uri(context, url):
+    """The address with scheme and host, as share previews and feeds need it."""
+    return context["request"].build_absolute_uri(url)
+
+
+@register.simple_tag(takes_context=True)
+def article_json_ld(context, article, image):
+    """schema.org NewsArticle for search engines and share previews. `image` is the
+    cover's absolute address, or the site logo's for an article without one."""
     request = context["request"]
+    logo = request.build_absolute_uri(context["site_profile"].logo_url)
     url = request.build_absolute_uri(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
@@ -29,9 +37,9 @@ def article_json_ld(context, article):
         "inLanguage": context.get("reader").lang if context.get("reader") else "zh-Hans",
         "author": {"@type": "Organization" if not article.author else "Person",
                    "name": article.author or article.source or settings.SITE_NAME},
-        "publisher": {"@type": "Organization", "name": settings.SITE_FULL_NAME},
+        "publisher": {"@type": "Organization", "name": settings.SITE_FULL_NAME,
+                      "logo": {"@type": "ImageObject", "url": logo}},
+        "image": [image],
     }  # fmt: skip
-    if article.cover:
-        data["image"] = [request.build_absolute_uri(article.cover.url)]
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))

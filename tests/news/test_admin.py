@@ -8,13 +8,15 @@ import zoneinfo
 import pytest
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from news.models import Article
+from news.models import Article, Attachment
 from tests.factories import ArticleFactory, ColumnFactory
-from tests.helpers import article_form, page, run_action
+from tests.helpers import article_form, image_bytes, messages_of, page, press, run_action
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +109,7 @@ def test_adding_an_article_makes_a_draft_even_if_a_status_is_posted(editor_clien
 
 
 def test_approving_an_article_without_a_time_publishes_it_now(editor_client, column):
-    before = timezone.now()
+    before = timezone.now().replace(microsecond=0)  # publish times are whole seconds
 
     editor_client.post(reverse("admin:news_article_add"), article_form(column, _approve="1"))
 
@@ -195,12 +197,12 @@ def test_saving_images_without_alt_text_warns_and_with_alt_text_does_not(editor_
 
 def test_publish_action_publishes_now_or_keeps_the_scheduled_time(editor_client, column):
     """The bulk action publishes what was submitted for review; a draft stays a draft."""
-    future = timezone.now() + datetime.timedelta(days=2)
+    future = (timezone.now() + datetime.timedelta(days=2)).replace(microsecond=0)
     undated = ArticleFactory(column=column, status=Article.Status.REVIEW, published_at=None)
     scheduled = ArticleFactory(column=column, status=Article.Status.REVIEW, published_at=future)
     draft = ArticleFactory(column=column, status=Article.Status.DRAFT, published_at=None)
     not_selected = ArticleFactory(column=column, status=Article.Status.REVIEW, published_at=None)
-    before = timezone.now()
+    before = timezone.now().replace(microsecond=0)  # publish times are whole seconds
 
     response = run_action(editor_client, "publish", [undated, scheduled, draft])
 
@@ -301,3 +303,104 @@ def test_admin_requires_logging_in(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+# -- An article with a cover image (issue 9) ---------------------------------------------
+
+
+def test_an_article_with_a_cover_is_approved_saved_pinned_and_withdrawn_like_any_other(
+    as_superuser, column, media_root
+):
+    """The cover's validator read the stored file again on every save and failed on
+    it (ValueError: seek of closed file): every later save answered 500."""
+    photo = SimpleUploadedFile("现场.jpg", image_bytes("JPEG", size=(640, 480)), "image/jpeg")
+    response = as_superuser.post(
+        reverse("admin:news_article_add"), article_form(column, cover=photo, _continue="1")
+    )
+    assert response.status_code == 302
+    article = Article.objects.get()
+    stored = article.cover.name
+    assert stored.startswith("covers/") and stored.endswith(".jpg")
+
+    response = press(as_superuser, article, "_approve")
+    assert response.status_code == 200
+    assert f"「{article.title}」：已发布" in messages_of(response)
+
+    response = press(as_superuser, article, "_continue", title="表彰大会圆满结束")
+    assert response.status_code == 200
+    assert run_action(as_superuser, "pin", [article]).status_code == 200
+    response = press(as_superuser, article, "_withdraw")
+    assert response.status_code == 200
+
+    article.refresh_from_db()
+    assert (article.title, article.is_pinned, article.status) == (
+        "表彰大会圆满结束", True, Article.Status.WITHDRAWN,
+    )  # fmt: skip
+    assert article.cover.name == stored
+    assert (media_root / stored).exists()
+
+
+def test_replacing_a_cover_still_checks_the_new_file(as_superuser, column, media_root):
+    article = ArticleFactory(column=column, cover=SimpleUploadedFile("a.png", image_bytes()))
+    fake = SimpleUploadedFile("封面.jpg", b"<html>not an image</html>", "image/jpeg")
+
+    response = press(as_superuser, article, "_continue", cover=fake)
+
+    assert response.status_code == 200
+    assert "cover" in response.context["adminform"].form.errors
+
+
+# -- Staff read Chinese everywhere (issue 9) -------------------------------------------
+
+
+def test_attachment_sizes_read_as_staff_say_them(as_superuser, column, media_root):
+    article = ArticleFactory(column=column)
+    Attachment.objects.create(
+        article=article, file=ContentFile(b"%PDF-1.4", name="a.pdf"), original_name="名单.pdf",
+        file_type="pdf", size=1_234_567,
+    )  # fmt: skip
+
+    content = page(as_superuser.get(reverse("admin:news_article_change", args=[article.pk])))
+
+    assert "1.2\xa0MB" in content  # Django keeps number and unit on one line
+    assert "1234567" not in content
+
+
+def test_list_pages_are_titled_in_plain_chinese(as_superuser):
+    content = page(as_superuser.get(reverse(CHANGELIST)))
+
+    assert "<h1>选择要修改的文章</h1>" in content
+    assert "选择 文章 来修改" not in content
+
+
+def test_login_protection_is_named_in_chinese_in_the_superusers_sidebar(as_superuser):
+    content = page(as_superuser.get(reverse("admin:index")))
+
+    assert "登录保护" in content
+    assert "登录失败记录" in content
+    for english in ("Axes", "AXES", "Access attempts", "Access logs", "Access failures"):
+        assert english not in content
+
+
+def test_stock_messages_end_with_a_chinese_full_stop(as_superuser, column):
+    response = as_superuser.post(
+        reverse("admin:news_article_add"), article_form(column, _continue="1"), follow=True
+    )
+
+    [added] = messages_of(response)
+    assert added.endswith("您可以在下面继续编辑。")
+    assert not re.search(r"[\u4e00-\u9fff][.]", added)
+
+
+def test_reviewers_see_one_review_comment_row(as_reviewer, as_editor, editor, column):
+    draft = ArticleFactory(column=column, status=Article.Status.REVIEW, created_by=editor)
+    url = reverse("admin:news_article_change", args=[draft.pk])
+
+    for client, expected in [
+        (as_reviewer, "field-review_note"),
+        (as_editor, "field-review_comment"),
+    ]:
+        content = page(client.get(url))
+        rows = re.findall(r'class="form-row field-review_(?:note|comment)', content)
+        assert len(rows) == 1, rows
+        assert expected in content

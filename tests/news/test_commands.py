@@ -1,6 +1,7 @@
 """The management commands staff run: import_report (a damaged report becomes a
 draft, with every problem listed by line) and load_demo_content (columns, the
-restored March 8 report and a demo administrator, safe to run again).
+restored March 8 report, sample articles in every column, sample footer
+particulars and demo accounts, safe to run again).
 """
 
 import datetime
@@ -16,7 +17,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from news.models import Article, Column
+from news.health import State, column_health
+from news.models import Article, Column, ExternalLink, SiteProfile
 from news.repair import HAN
 from tests.factories import ColumnFactory
 
@@ -139,7 +141,7 @@ def test_import_into_an_unknown_column_is_an_error(columns, seed_file):
 def demo_loaded(db, monkeypatch):
     monkeypatch.setenv("FEDSITE_DEMO_PASSWORD", DEMO_PASSWORD)
     run("load_demo_content", "--demo-users")  # as `make run` does
-    return Article.objects.get(column__slug="bmdt")
+    return Article.objects.get(column__slug="bmdt", published_at=MARCH8)
 
 
 def test_demo_content_has_the_three_columns(demo_loaded):
@@ -161,6 +163,65 @@ def test_demo_content_publishes_the_march_8_report_first_in_its_column(client, d
     first = re.search(r'class="article-item__title" href="([^"]+)"', column_page)
     assert first and first.group(1) == report.get_absolute_url()
     assert "2022-03-08 10:00" in client.get(report.get_absolute_url()).content.decode()
+
+
+def test_a_newcomers_first_look_shows_no_empty_or_overdue_column(client, demo_loaded):
+    """Every column the demo creates has recent articles: the home page shows no
+    暂无文章 and the admin's 栏目更新提醒 no 【空栏目】 or 【逾期】 (issue 9)."""
+    home = client.get("/").content.decode()
+
+    assert "暂无文章" not in home
+    for column in Column.objects.all():
+        assert "暂无文章" not in client.get(column.get_absolute_url()).content.decode()
+    assert {health.state for health in column_health()} == {State.OK}
+
+
+def test_sample_articles_say_they_are_samples(demo_loaded):
+    samples = Article.objects.exclude(pk=demo_loaded.pk)
+
+    assert {article.column.slug for article in samples} == {"bmdt", "tzgg", "gzdt"}
+    for article in samples:
+        assert article.title.endswith("（示例）")
+        assert article.source == "示例内容"
+        assert "示例内容" in article.body_text
+        assert article.is_live()
+
+
+def test_the_real_report_leads_its_column_and_the_home_page(client, demo_loaded):
+    """The samples are newer, but the March 8 report is pinned: it heads 要闻."""
+    home = client.get("/").content.decode()
+    pinned = re.search(r'aria-labelledby="pinned-heading">(.*?)</section>', home, re.S)
+
+    assert pinned and demo_loaded.title in pinned.group(1)
+    assert demo_loaded.is_pinned
+
+
+def test_the_footer_gets_sample_particulars_marked_as_samples(client, demo_loaded):
+    profile = SiteProfile.objects.get()
+    footer = re.search(
+        r'<footer class="site-footer">.*?</footer>', client.get("/").content.decode(), re.S
+    )[0]
+
+    for field in ["address", "phone", "site_code", "icp_number", "police_number"]:
+        value = getattr(profile, field)
+        assert value.startswith("示例："), field
+        assert value in footer, field
+    assert profile.email.endswith("@example.com")  # a domain reserved for examples
+    assert ExternalLink.objects.exists()
+
+
+def test_the_demo_never_overwrites_what_staff_filled_in(db):
+    profile = SiteProfile.current()
+    profile.icp_number = "浙ICP备12345678号"
+    profile.save()
+    ExternalLink.objects.create(name="省妇联", url="https://www.zjwomen.org.cn/")
+
+    run("load_demo_content")
+
+    profile.refresh_from_db()
+    assert profile.icp_number == "浙ICP备12345678号"
+    assert profile.site_code.startswith("示例：")  # an empty field still gets its sample
+    assert list(ExternalLink.objects.values_list("name", flat=True)) == ["省妇联"]
 
 
 def test_demo_content_creates_the_administrator(demo_loaded):
@@ -190,6 +251,8 @@ def test_loading_demo_content_twice_without_accounts_adds_nothing_the_second_tim
 
     assert "已载入：市妇联：巾帼勇担当 展现新作为" in first_output
     assert "已存在，未改动：市妇联：巾帼勇担当 展现新作为" in second_output
+    assert "已载入示例文章" in first_output and "已载入示例文章" not in second_output
+    assert "示例页脚" in first_output and "示例页脚" not in second_output
     assert list(Column.objects.values_list("pk", "name", "slug")) == loaded["columns"]
     assert (
         list(Article.objects.values_list("pk", "title", "body", "updated_at")) == loaded["articles"]
@@ -231,7 +294,7 @@ def test_demo_report_page_shows_no_damage(client, demo_loaded):
 def test_demo_report_in_the_feed_shows_no_damage(client, demo_loaded):
     feed = feedparser.parse(client.get("/feed/").content)
 
-    (entry,) = feed.entries
+    [entry] = [entry for entry in feed.entries if entry.title == demo_loaded.title]
     assert "幸福婚姻大讲堂" in entry.content[0].value
     parts = {"title": entry.title, "summary": entry.summary, "content": entry.content[0].value}
     for part, text in parts.items():

@@ -106,3 +106,17 @@ def test_the_500_page_follows_the_readers_script():
 
     assert response.status_code == 500
     assert "抱歉，服務暫時不可用" in html_of(response)
+
+
+# -- 403 ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_staff_without_rights_get_a_chinese_refusal(as_editor, settings):
+    # An 编辑 has no rights on user accounts: the admin refuses with the site's page,
+    # not Django's English "403 Forbidden".
+    response = as_editor.get(f"/{settings.ADMIN_PATH}/auth/user/")
+
+    assert response.status_code == 403
+    assert "抱歉，您没有访问这个页面的权限" in html_of(response)
+    assert "Forbidden" not in html_of(response)

@@ -8,15 +8,18 @@ need.
 import calendar
 import datetime
 import random
+import re
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from news.models import Article
 from tests.factories import ArticleFactory, ColumnFactory
+from tests.helpers import image_bytes
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 
@@ -166,3 +169,64 @@ def test_a_reader_finds_the_feed_advertised_on_the_home_page(client, article, fe
 
     assert feed.feed.title == "市妇联"
     assert [entry.link for entry in feed.entries] == [permalink(article)]
+
+
+# -- Covers as enclosures -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ALL_FEEDS)
+def test_a_cover_travels_as_an_enclosure(client, column, media_root, url):
+    """RSS <enclosure url length type> and Atom <link rel="enclosure">: readers that
+    show a picture beside the entry take it from there."""
+    picture = image_bytes("PNG", (320, 200))
+    article = ArticleFactory(column=column, cover=SimpleUploadedFile("封面.png", picture))
+    ArticleFactory(column=column, title="没有封面", published_at=hours_ago(5))
+
+    with_cover, without_cover = read_feed(client, url).entries
+
+    [enclosure] = with_cover.enclosures
+    assert enclosure.href == f"http://testserver{article.cover.url}"
+    assert enclosure.type == "image/png"
+    assert (
+        int(enclosure.length)
+        == article.cover.size
+        == (media_root / article.cover.name).stat().st_size
+    )
+    assert without_cover.enclosures == []
+
+
+@pytest.mark.parametrize("url", ALL_FEEDS)
+def test_a_cover_missing_from_storage_leaves_the_feed_working(client, column, media_root, url):
+    article = ArticleFactory(
+        column=column, cover=SimpleUploadedFile("cover.png", image_bytes("PNG", (64, 48)))
+    )
+    (media_root / article.cover.name).unlink()
+
+    (entry,) = read_feed(client, url).entries
+
+    assert entry.link == permalink(article)
+    assert entry.enclosures == []
+
+
+# -- The page that explains the feeds -------------------------------------------------------
+
+
+def test_the_footers_rss_link_explains_feeds_and_lists_every_address(client, column):
+    """Opened in a browser, a feed is raw XML: the footer's RSS link leads to a page
+    that says what a feed is and how to subscribe, with every feed's address."""
+    notices = ColumnFactory(name="通知公告", slug="tzgg")
+    ArticleFactory(column=column)
+
+    home = client.get("/").content.decode()
+    rss_link = re.search(r'<a href="([^"]+)">RSS 订阅</a>', home)[1]
+    page = client.get(rss_link).content.decode()
+
+    assert "RSS 阅读器" in page and "添加订阅" in page
+    listed = set(re.findall(r'<a href="(/[^"]*feed/(?:atom/)?)" type="application/', page))
+    assert listed == {*SITE_FEEDS, *COLUMN_FEEDS, "/news/tzgg/feed/", "/news/tzgg/feed/atom/"}
+    for url in listed:
+        assert f"http://testserver{url}" in page  # the address to copy, in full
+        read_feed(client, url)  # a real feed that a reader parses without complaint
+    column_page = client.get(notices.get_absolute_url()).content.decode()
+    assert f'href="{rss_link}#feed-tzgg"' in column_page
+    assert 'id="feed-tzgg"' in page

@@ -219,3 +219,44 @@ def test_submit_and_approve_are_versions_too(editor, reviewer, column):
 
     assert article.history.count() == count + 2
     assert article.history.latest("history_date").history_user == reviewer
+
+
+# -- The history page speaks Chinese (issue 9) ------------------------------------------
+
+
+def test_history_shows_states_times_and_empty_values_as_staff_read_them(
+    as_reviewer, reviewer, editor, column
+):
+    draft = ArticleFactory(column=column, status=Status.DRAFT, published_at=None, created_by=editor)
+    article_submit(article=draft, by=editor)
+    draft.refresh_from_db()
+    save_in_admin(as_reviewer, draft, published_at_0="2026-12-02", published_at_1="08:21:57")
+    draft.refresh_from_db()
+    article_approve(article=draft, by=reviewer)
+
+    content = page(history_page(as_reviewer, draft))
+    changes = content.split('id="change-history"')[1].split("</table>")[0]
+
+    assert "状态</strong>：草稿 → 待审核" in content
+    assert "状态</strong>：待审核 → 已发布" in content
+    assert "发布时间</strong>：（空） → 2026年12月2日 08:21:57" in content
+    for raw in ("review", "published", "None", "+00:00", "UTC"):
+        assert raw not in changes
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/admin/news/article/abc/history/",
+        "/admin/news/article/1abc/history/",
+        "/admin/news/article/abc/history/1/",
+        "/admin/news/article/{pk}/history/abc/",
+        "/admin/news/article/{pk}/history/1%20OR%201=1/",
+    ],
+)
+def test_junk_ids_in_history_addresses_are_pages_that_do_not_exist(as_reviewer, column, address):
+    article = ArticleFactory(column=column)
+
+    response = as_reviewer.get(address.format(pk=article.pk))
+
+    assert response.status_code == 404

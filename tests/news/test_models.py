@@ -9,7 +9,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from news.models import SUMMARY_LENGTH, Article
+from news.models import SUMMARY_LENGTH, Article, Column
 from tests.factories import ArticleFactory, ColumnFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,8 @@ def test_publishing_without_a_time_stamps_the_current_time():
     article.save()
 
     article.refresh_from_db()
-    assert before <= article.published_at <= timezone.now()
+    assert before.replace(microsecond=0) <= article.published_at <= timezone.now()
+    assert article.published_at.microsecond == 0  # <time datetime> allows no fractions
     assert article.is_live()
     assert is_listed(article)
 
@@ -119,19 +120,48 @@ def test_publishing_keeps_a_time_the_editor_set():
     article.save()
 
     article.refresh_from_db()
-    assert article.published_at == publish_at
+    assert article.published_at == publish_at.replace(microsecond=0)
     assert article.is_scheduled
 
 
 # -- Summaries -------------------------------------------------------------------------
 
 
-def test_article_without_summary_shows_the_start_of_its_body():
+def test_article_without_summary_shows_the_start_of_its_body_without_headings():
     article = ArticleFactory(
         summary="", body="<h2>活动概况</h2><p>全市妇联系统开展<strong>巾帼大宣讲</strong>活动。</p>"
     )
 
-    assert article.excerpt == "活动概况 全市妇联系统开展巾帼大宣讲活动。"
+    assert article.excerpt == "全市妇联系统开展巾帼大宣讲活动。"
+
+
+def test_automatic_summary_reads_as_sentences_across_paragraphs_and_list_items():
+    """Issue 9, item 10: blocks were glued ("活动概况 3月20日…。 参观示范户12户 交流…")."""
+    article = ArticleFactory(
+        summary="",
+        body="<h2>活动概况</h2><p>3月20日，市妇联组织观摩活动</p>"
+        "<h3>主要内容</h3><ul><li>参观示范户12户</li><li>交流创建经验</li></ul>"
+        "<p>活动安排如下：</p><ol><li>上午观摩；</li><li>下午座谈。</li></ol>",
+    )
+
+    assert article.excerpt == (
+        "3月20日，市妇联组织观摩活动。参观示范户12户。交流创建经验。"
+        "活动安排如下：上午观摩；下午座谈。"
+    )
+
+
+def test_publish_times_are_stored_in_whole_seconds_whoever_sets_them():
+    """Issue 9, item 15: a publish time with microseconds made <time datetime> invalid."""
+    scheduled = ArticleFactory(
+        status=Article.Status.PUBLISHED, published_at=timezone.now() + DAY
+    )
+    stamped = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
+    stamped.status = Article.Status.PUBLISHED
+    stamped.save(update_fields=["status"])
+
+    for article in (scheduled, stamped):
+        article.refresh_from_db()
+        assert article.published_at.microsecond == 0
 
 
 def test_derived_summary_is_cut_to_120_characters_without_a_sentence_end():
@@ -296,3 +326,59 @@ def test_pinned_articles_come_first_then_newest_first():
     ordered = Article.objects.live().in_column(column).pinned_first()
 
     assert list(ordered) == [new_pinned, old_pinned, newest, older]
+
+
+# -- Control characters never reach stored text (issue 9, item 9) ---------------------
+
+
+def test_control_characters_are_cleaned_from_every_text_field_on_save():
+    column = ColumnFactory(name="部门\x07动态")
+    article = ArticleFactory(
+        column=column,
+        title="巾帼大宣讲\x0b第二场",  # Word's manual line break
+        body="<p>全市\x1b[31m妇联\x00系统\x7f开展\x85活动\r\n。</p>",
+        source="市妇联\x07",
+        summary="摘要\x08\u2028第二行\ufffe",
+        status=Article.Status.PUBLISHED,
+        published_at=ago(DAY),
+    )
+
+    article.refresh_from_db()
+    column.refresh_from_db()
+    assert column.name == "部门动态"
+    assert article.title == "巾帼大宣讲\n第二场"
+    assert article.source == "市妇联"
+    assert article.summary == "摘要\n第二行"
+    assert article.body == "<p>全市[31m妇联系统开展\n活动\n。</p>"
+    assert "\x1b" not in article.body_text and "\x1b" not in article.excerpt
+
+
+def test_control_characters_are_cleaned_in_the_statistics_tables_too():
+    from stats.models import IndicatorGroup
+
+    group = IndicatorGroup.objects.create(name="妇女\x07就业")
+
+    group.refresh_from_db()
+    assert group.name == "妇女就业"
+
+
+def test_every_feed_answers_and_parses_even_with_control_characters_stored(client):
+    import feedparser
+
+    column = ColumnFactory(slug="bmdt")
+    article = ArticleFactory(
+        column=column, status=Article.Status.PUBLISHED, published_at=ago(DAY),
+        title="标题", body="<p>正文</p>", source="市妇联",
+    )  # fmt: skip
+    # A row written before the cleaning existed (or by raw SQL): the feed must still answer.
+    Article.objects.filter(pk=article.pk).update(
+        title="巾帼\x0b宣讲", body="<p>正\x1b文</p>", source="市妇联\x07", excerpt="摘\x08要"
+    )
+    Column.objects.filter(pk=column.pk).update(name="部门\x07动态")
+
+    for url in ("/feed/", "/feed/atom/", "/news/bmdt/feed/", "/news/bmdt/feed/atom/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        parsed = feedparser.parse(response.content)
+        assert not parsed.bozo, (url, parsed.bozo_exception)
+        assert parsed.entries[0].title in {"巾帼宣讲", "巾帼\n宣讲"}

@@ -103,7 +103,7 @@ def test_editor_posting_a_reviewers_action_anyway_changes_nothing(
 
     response = run_action(as_editor, action, [draft, published])
 
-    assert "未选择动作" in messages_of(response)
+    assert "未选择操作。" in messages_of(response)
     draft.refresh_from_db()
     published.refresh_from_db()
     assert (draft.status, draft.is_pinned) == (Status.DRAFT, False)

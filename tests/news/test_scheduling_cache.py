@@ -13,6 +13,7 @@ expired waits for it in real time (about a second).
 import datetime
 import os
 import time
+import uuid
 
 import pytest
 import redis
@@ -321,3 +322,90 @@ def test_page_with_the_query_parameters_it_reads_is_cached(url, column, django_a
 
     assert first.status_code == second.status_code == 200
     assert second.content == first.content
+
+
+def stored_page_count(site_cache):
+    """How many public pages the cache holds, on either backend."""
+    if site_cache == "redis":
+        return len(cache._cache.get_client().keys("*fedsite:page:*"))
+    return len([key for key in cache._cache if ":fedsite:page:" in key])
+
+
+def junk_values(parameter, count):
+    """`count` different junk values of a parameter the site knows."""
+    kinds = [
+        lambda n: str(uuid.UUID(int=n)),
+        lambda n: f"{n:04d}"[::-1] + "x",
+        lambda n: "0" + str(n + 1),  # page 01, 02, …: a second address for a page
+        lambda n: "٣" * (n % 4 + 1),  # Arabic-Indic digits, which int() accepts
+        lambda n: str(10**30 + n),
+        lambda n: f"-{n + 1}",
+        lambda n: f"{n}\x00",
+        lambda n: f"<script>{n}</script>",
+    ]
+    return [kinds[n % len(kinds)](n) for n in range(count)]
+
+
+# (address, the parameter given there): parameters the site reads somewhere, with
+# values no view accepts, or given to a view that does not read them at all.
+JUNK_REQUESTS = [
+    ("/", "page"),
+    ("/", "year"),
+    ("/feed/", "year"),
+    ("/feed/", "page"),
+    ("/feed/atom/", "script"),
+    ("/news/", "script"),
+    ("/news/", "page"),
+    ("/news/bmdt/", "page"),
+    ("/news/bmdt/feed/", "p"),
+    ("/stats/", "year"),
+    ("/stats/", "page"),
+    ("/stats/export.csv", "year"),
+    ("/sitemap.xml", "p"),
+]
+
+
+@pytest.mark.parametrize(("url", "parameter"), JUNK_REQUESTS)
+def test_junk_values_of_known_parameters_never_fill_the_cache(site_cache, url, parameter, article):
+    reader = Client(raise_request_exception=False)
+
+    for value in junk_values(parameter, 24):
+        response = reader.get(url, {parameter: value})
+        assert response.status_code in {200, 404}, value
+
+    assert stored_page_count(site_cache) == 0
+    assert reader.get(url).status_code == 200
+    assert stored_page_count(site_cache) == 1, "the plain address is stored"
+
+
+@pytest.mark.parametrize(
+    "query", ["page=1&page=2", "page=2&script=hant&script=hans", "script=hant&x=1"]
+)
+def test_a_repeated_or_extra_parameter_is_served_but_not_stored(site_cache, column, query):
+    ArticleFactory.create_batch(21, column=column)
+    reader = Client()
+
+    for _ in range(3):
+        assert reader.get(f"/news/?{query}").status_code == 200
+
+    assert stored_page_count(site_cache) == 0
+
+
+def test_the_same_valid_parameters_in_any_order_are_one_stored_page(site_cache, column):
+    ArticleFactory.create_batch(21, column=column)
+    reader = Client()
+
+    first = reader.get("/news/?page=2&script=hant")
+    second = reader.get("/news/?script=hant&page=2")
+
+    assert first.content == second.content
+    assert stored_page_count(site_cache) == 1
+
+
+@pytest.mark.parametrize("page", ["٣", "３", "02", "last", ""])
+def test_the_list_reads_its_page_by_the_same_rule_as_the_cache(column, page):
+    """?page=٣ was page 3 to the list (int() reads Arabic-Indic digits) while the cache
+    refused it: one rule now decides for both (news.parameters)."""
+    ArticleFactory.create_batch(41, column=column)
+
+    assert Client().get("/news/", {"page": page}).status_code == 404

@@ -11,8 +11,10 @@ import datetime
 import hashlib
 import html
 import io
+import random
 import re
 import time
+from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
@@ -22,7 +24,7 @@ from django.utils import timezone
 
 from news import workflow
 from news.models import Article
-from news.search import parse_query
+from news.search import MAX_QUERY_LENGTH, parse_query
 from tests.factories import ArticleFactory, ColumnFactory
 
 pytestmark = pytest.mark.django_db
@@ -532,6 +534,84 @@ def test_any_query_gives_a_normal_page_quickly(client, q):
     assert response.status_code == 200
     assert elapsed < QUICK_SECONDS
     assert 'class="search-summary"' in html_of(response)
+
+
+# Characters whose NFKC form is longer than they are: ㎉ is "kcal", ﬃ "ffi", Ⅻ "xii",
+# ㍱ "hpa", ﷺ eighteen Arabic letters (issue 9: these answered 500 on PostgreSQL).
+EXPANDING = ["㎉", "ﬃ", "Ⅻ", "㍱", "\ufdfa", "㍻", "⑴", "ℌ"]
+
+
+@pytest.mark.parametrize("character", EXPANDING)
+def test_a_query_of_characters_that_expand_when_folded_gives_a_normal_page(client, character):
+    published("市妇联执委会议")
+
+    for count in (1, 12, 13, 50):
+        response = search(client, character * count)
+
+        assert 'class="search-summary"' in html_of(response)
+        assert "市妇联执委会议" not in html_of(response)
+
+
+@pytest.mark.parametrize("query", ["㎉" * 50, "ﬃ" * 50, "㍱" * 50, "Ⅻ妇联" * 20])
+def test_a_query_is_cut_to_its_length_after_folding(query):
+    parsed = parse_query(query)
+
+    assert 0 < len(parsed.text) <= MAX_QUERY_LENGTH
+    assert all(term.tokens for term in parsed.terms)
+
+
+# Pieces of hostile queries: characters that expand or combine when folded, control
+# characters, lone surrogates (sent as the invalid UTF-8 a URL can carry), right-to-
+# left text and marks, zero-width characters, emoji sequences, tsquery, LIKE and SQL
+# syntax, and words that match.
+HOSTILE_PIECES = [
+    *EXPANDING, "\u0301", "\u0338", "\u20dd", "e\u0301", "\u1100\u1161",
+    *(chr(code) for code in [*range(0x00, 0x20), 0x7F, 0x85, 0x9F]),
+    "\ud800", "\udfff", "\ud83d",
+    "\u202e", "\u200f", "\u061c", "مرحبا", "שלום",
+    "\u200b", "\u200d", "\ufeff", "\u2060", "\u3000", " ", "\t",
+    "😀", "👩\u200d👩\u200d👧", "🇨🇳", "\U000e0041",
+    "&", "|", "!", ":", ":*", "*", "(", ")", "<->", "<2>", "'", "''", "\\", '"',
+    "%", "_", "--", ";", "/*", "OR 1=1",
+    "妇联", "婦聯", "巾帼", "𠀀", "\u3400", "\uf900", "abc", "ABC", "123", "٣", "２", "ⅰ",
+]  # fmt: skip
+
+
+def hostile_queries(count, seed=9):
+    """`count` queries of hostile pieces, the same ones on every run (seeded)."""
+    chooser = random.Random(seed)
+    queries = ["", "妇联" * 5000, "㎉" * 10000, "\ud800" * 100, "(" * 60 + ")" * 60]
+    while len(queries) < count:
+        length = chooser.choice([1, 2, 3, 5, 8, 20, 60, 300])
+        queries.append("".join(chooser.choice(HOSTILE_PIECES) for _ in range(length)))
+    return queries
+
+
+def as_query_string(q):
+    """?q=… as a browser or a robot would send it; a lone surrogate goes out as the
+    bytes of its UTF-8 form, which is not valid UTF-8."""
+    return "q=" + quote(q.encode("utf-8", "surrogatepass"), safe="")
+
+
+def test_any_hostile_query_gives_a_normal_page_in_the_public_search(client):
+    for n in range(3):
+        published(f"市妇联巾帼家政培训第{n}期", days=n + 1)
+
+    for q in hostile_queries(200):
+        response = client.get(f"{SEARCH}?{as_query_string(q)}")
+
+        assert response.status_code == 200, repr(q)
+        page = html_of(response)
+        assert 'class="search-summary"' in page or NO_QUERY_PROMPT in page, repr(q)
+
+
+def test_any_hostile_query_gives_a_normal_page_in_the_admin_search(editor_client):
+    published("市妇联巾帼家政培训")
+
+    for q in hostile_queries(60, seed=24):
+        response = editor_client.get(f"{reverse(CHANGELIST)}?{as_query_string(q)}")
+
+        assert response.status_code == 200, repr(q)
 
 
 @pytest.mark.parametrize("q", ["\x01妇联", "妇联\x1b", "妇联😀", "'妇联':* & !"])

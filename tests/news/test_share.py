@@ -5,17 +5,23 @@ articles, robots.txt and the sitemap; and body images that carry their size.
 """
 
 import datetime
+import io
 import json
 import re
 from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
 from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
 import pytest
 import segno
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
-from news.models import Article
+from news.models import Article, SiteProfile
 from tests.factories import ArticleFactory, ColumnFactory
 from tests.helpers import image_bytes, set_profile
 from tests.stats.factories import IndicatorFactory
@@ -92,7 +98,6 @@ def test_article_page_has_open_graph_tags_for_share_previews(client, march8):
     assert meta["og:description"] == "大会表彰了一批三八红旗手和巾帼建功先进集体。"
     assert meta["og:url"] == permalink(march8)
     assert meta["og:site_name"] == "市妇女联合会"
-    assert "og:image" not in meta  # no cover, no image claimed
 
 
 def test_article_with_a_cover_names_it_as_the_share_image(client, column, media_root):
@@ -104,6 +109,42 @@ def test_article_with_a_cover_names_it_as_the_share_image(client, column, media_
 
     assert meta["og:image"] == f"http://testserver{article.cover.url}"
     assert (media_root / article.cover.name).is_file()
+
+
+def fetch(client, url):
+    """The bytes at a site address the test client can reach: a static file (through
+    the finders, as `runserver` serves them) or a media file."""
+    path = urlsplit(url).path
+    if path.startswith(settings.STATIC_URL):
+        return Path(finders.find(path.removeprefix(settings.STATIC_URL))).read_bytes()
+    assert path.startswith(settings.MEDIA_URL), url
+    return (Path(settings.MEDIA_ROOT) / path.removeprefix(settings.MEDIA_URL)).read_bytes()
+
+
+def test_article_without_a_cover_shares_the_site_logo(client, march8):
+    """Without og:image WeChat and other apps show a blank square; the site's emblem
+    (shipped with the site) stands in: a PNG or JPEG of at least 200×200 pixels,
+    with an absolute address."""
+    meta = head_of(client.get(march8.get_absolute_url())).meta
+
+    image = meta["og:image"]
+    assert image.startswith("http://testserver/")
+    assert meta["Image"] == image
+    with Image.open(io.BytesIO(fetch(client, image))) as picture:
+        assert picture.format in {"PNG", "JPEG"}
+        assert min(picture.size) >= 200
+
+
+def test_an_uploaded_logo_replaces_the_shipped_one(client, march8, media_root):
+    set_profile(logo=SimpleUploadedFile("logo.png", image_bytes("PNG", (300, 300))))
+    logo = SiteProfile.current().logo
+
+    meta = head_of(client.get(march8.get_absolute_url())).meta
+    _, data = json_ld_of(client.get(march8.get_absolute_url()))
+
+    assert meta["og:image"] == f"http://testserver{logo.url}"
+    assert data["image"] == [f"http://testserver{logo.url}"]
+    assert data["publisher"]["logo"]["url"] == f"http://testserver{logo.url}"
 
 
 def test_article_page_carries_the_monitoring_metadata(client, march8):
@@ -150,7 +191,14 @@ def test_article_page_describes_itself_as_a_news_article(client, march8):
     assert data["url"] == permalink(march8)
     assert data["articleSection"] == "部门动态"
     assert data["author"] == {"@type": "Person", "name": "李红"}
-    assert "image" not in data
+    # No cover: the site's logo is the picture, as it is the publisher's logo.
+    meta = head_of(client.get(march8.get_absolute_url())).meta
+    assert data["image"] == [meta["og:image"]]
+    assert data["publisher"] == {
+        "@type": "Organization",
+        "name": "市妇女联合会",
+        "logo": {"@type": "ImageObject", "url": meta["og:image"]},
+    }
 
 
 def test_json_ld_names_the_cover_image(client, column, media_root):
@@ -161,6 +209,7 @@ def test_json_ld_names_the_cover_image(client, column, media_root):
     _, data = json_ld_of(client.get(article.get_absolute_url()))
 
     assert data["image"] == [f"http://testserver{article.cover.url}"]
+    assert data["publisher"]["logo"]["url"] != data["image"][0]
 
 
 def test_a_hostile_title_cannot_break_out_of_the_json_ld(client, column):
@@ -296,15 +345,18 @@ def test_article_alone_in_its_column_has_no_related_section(client, article):
 # -- robots.txt and the sitemap ---------------------------------------------------------
 
 
-def test_robots_txt_names_the_sitemap_and_keeps_robots_out_of_the_admin(client, settings):
+def test_robots_txt_names_the_sitemap_and_not_the_hidden_admin_address(client, settings):
+    """DJANGO_ADMIN_PATH hides the admin; robots.txt is the first file a scanner reads."""
+    settings.ADMIN_PATH = "houtai-7q2x"
+
     response = client.get("/robots.txt")
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain")
     lines = response.content.decode().splitlines()
     assert "Sitemap: http://testserver/sitemap.xml" in lines
-    assert f"Disallow: /{settings.ADMIN_PATH}/" in lines
     assert "User-agent: *" in lines
+    assert "houtai" not in response.content.decode()
 
 
 def test_sitemap_lists_the_work_figures_and_each_indicator(client, article):

@@ -183,6 +183,67 @@ def test_a_wechat_qr_that_is_not_an_image_is_refused(
     assert "<img" not in footer_of(Client().get("/"))
 
 
+def test_superuser_uploads_the_federations_logo_and_pages_use_it(as_superuser, article, media_root):
+    """The logo is shown in the header and is the share picture of articles without
+    a cover; it is stored like the QR code (named by content, under site/)."""
+    response = save_profile(
+        as_superuser,
+        logo=SimpleUploadedFile("会徽.png", image_bytes("PNG", (400, 400)), "image/png"),
+    )
+
+    assert response.status_code == 302, response.content.decode()
+    [logo_file] = stored_files(media_root)
+    assert re.fullmatch(r"site/\d{4}/\d{2}/[0-9a-f]{32}\.png", logo_file)
+    page = html_of(Client().get(article.get_absolute_url()))
+    assert f'<meta property="og:image" content="http://testserver/media/{logo_file}">' in page
+    assert re.search(rf'<a class="site-name"[^>]*><img src="/media/{logo_file}"', page)
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("logo.png", image_bytes("PNG", (120, 120)), "至少 200×200 像素"),
+        ("logo.gif", image_bytes("GIF", (300, 300)), "PNG 或 JPG"),
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+         "图片"),
+    ],
+    ids=["too-small-to-share", "gif", "svg"],
+)  # fmt: skip
+def test_a_logo_that_cannot_be_a_share_picture_is_refused(
+    as_superuser, column, media_root, name, content, message
+):
+    set_profile(address="旧地址")
+
+    response = save_profile(as_superuser, logo=SimpleUploadedFile(name, content))
+
+    assert response.status_code == 200
+    assert re.search(rf'<ul class="errorlist[^>]*>.*?{message}', html_of(response), re.S)
+    assert not SiteProfile.objects.get().logo
+    assert stored_files(media_root) == []
+
+
+def test_without_an_uploaded_logo_the_header_shows_the_shipped_emblem(client, column):
+    html = html_of(client.get("/"))
+
+    emblem = static("img/emblem-512.png")
+    assert re.search(rf'<a class="site-name"[^>]*><img src="{emblem}" alt=""', html)
+    assert finders.find("img/emblem-512.png")
+
+
+def test_every_page_names_an_icon_that_exists(client, article):
+    """No 404 for /favicon.ico and no console error on any page: every page links
+    its icon, and the address browsers try by themselves leads to it as well."""
+    for url in ["/", "/news/", article.get_absolute_url(), "/search/", "/stats/", "/no-such/"]:
+        icons = re.findall(r'<link rel="icon" href="([^"]+)"', html_of(client.get(url)))
+        assert icons, url
+        for href in icons:
+            assert finders.find(href.removeprefix(static(""))), href
+
+    response = client.get("/favicon.ico")
+    assert response.status_code in (301, 302)
+    assert finders.find(response["Location"].removeprefix(static("")))
+
+
 def test_there_is_only_ever_one_profile(as_superuser):
     set_profile()
 
@@ -272,6 +333,59 @@ def test_a_too_short_report_is_refused_in_chinese(client, column, description):
     assert ErrorReport.objects.count() == 0
 
 
+class _Described(HTMLParser):
+    """The ids on the page, and each element's aria-describedby ids with the text of
+    the elements they name."""
+
+    def __init__(self):
+        super().__init__()
+        self.described, self.text, self._open = {}, {}, []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("aria-describedby"):
+            self.described[attrs.get("name")] = attrs["aria-describedby"].split()
+        if attrs.get("id"):
+            self.text[attrs["id"]] = ""
+            self._open.append((tag, attrs["id"]))
+
+    def handle_endtag(self, tag):
+        if self._open and self._open[-1][0] == tag:
+            self._open.pop()
+
+    def handle_data(self, data):
+        for _tag, element_id in self._open:
+            self.text[element_id] += data
+
+
+def descriptions(html):
+    parser = _Described()
+    parser.feed(html)
+    return {
+        name: [parser.text.get(element_id) for element_id in ids]
+        for name, ids in parser.described.items()
+    }
+
+
+def test_help_texts_and_errors_are_tied_to_their_fields(client, column):
+    """Each field's aria-describedby names elements that exist and hold its help text
+    and its error, so a screen reader reads them with the field (issue 9)."""
+    blank = descriptions(html_of(client.get("/jiucuo/")))
+
+    assert blank == {
+        "page_url": ["有错误的页面网址，可不填。"],
+        "contact": ["电话或邮箱，方便我们回复，可不填。"],
+    }
+
+    refused = descriptions(html_of(report(client, description="错字", contact="x" * 101)))
+
+    assert refused["page_url"] == ["有错误的页面网址，可不填。"]
+    assert refused["description"] == ["请写清楚错误在哪里（至少 5 个字）。"]
+    help_text, error = refused["contact"]
+    assert help_text == "电话或邮箱，方便我们回复，可不填。"
+    assert "100" in error  # Django's own "at most 100 characters", in Chinese
+
+
 def test_a_robot_filling_the_hidden_field_is_thanked_but_nothing_is_stored(client, column):
     response = report(client, website="http://spam.example/")
 
@@ -341,7 +455,7 @@ def test_an_enormous_field_never_gives_a_server_error(client, column, field, val
         assert len(stored[0].page_url) <= 500 and len(stored[0].description) <= 2000
         assert THANKS in html_of(response)
     else:  # refused: then the reader is told why
-        assert 'class="error"' in html_of(response)
+        assert 'class="errorlist"' in html_of(response)
 
 
 def test_an_enormous_page_address_in_the_link_still_opens_the_form(client, column):

@@ -18,7 +18,8 @@ from django.urls import reverse
 from PIL import Image
 
 from news.models import Article
-from tests.helpers import article_form, image_bytes, logged_in, stored_files
+from news.sanitize import parse
+from tests.helpers import article_form, image_bytes, logged_in, messages_of, stored_files
 
 pytestmark = pytest.mark.usefixtures("media_root")
 
@@ -66,7 +67,8 @@ def test_staff_uploads_an_image_and_gets_its_address(
     [stored] = stored_files(media_root)
     assert GENERATED_NAME.match(stored).group("extension") == extension
     assert data["url"] == "/media/" + stored
-    assert (media_root / stored).read_bytes() == content
+    with Image.open(media_root / stored) as kept, Image.open(BytesIO(content)) as sent:
+        assert (kept.format, kept.size) == (sent.format, sent.size)
 
 
 def test_stored_name_is_generated_not_taken_from_the_client(editor_client, upload_url, media_root):
@@ -373,7 +375,9 @@ def test_cover_image_is_stored_under_a_generated_name_with_its_size(
     article = Article.objects.get()
     assert re.fullmatch(r"covers/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", article.cover.name)
     assert stored_files(media_root) == [article.cover.name]
-    assert (article.cover_width, article.cover_height) == (64, 48)
+    # Stored in the row: a page must not have to open the file to size the picture
+    # (a model instance would measure it again on load and hide an empty column).
+    assert Article.objects.values_list("cover_width", "cover_height").get() == (64, 48)
 
 
 # -- Where the photo was taken is not published -------------------------------------
@@ -425,13 +429,251 @@ def test_a_cover_photo_loses_its_location_and_records_its_upright_size(
     exif, size = exif_of(media_root / article.cover.name)
     assert exif == {}
     assert size == (40, 60)
-    assert (article.cover_width, article.cover_height) == (40, 60)
+    assert Article.objects.values_list("cover_width", "cover_height").get() == (40, 60)
 
 
-def test_an_image_without_exif_is_stored_byte_for_byte(editor_client, upload_url, media_root):
-    raw = image_bytes("PNG", (30, 20))
+def test_an_image_without_metadata_keeps_every_pixel(editor_client, upload_url, media_root):
+    raw = image_bytes("PNG", (30, 20), noise=True)
 
     upload(editor_client, upload_url, "图.png", raw)
 
     [name] = stored_files(media_root)
-    assert (media_root / name).read_bytes() == raw
+    with Image.open(media_root / name) as kept, Image.open(BytesIO(raw)) as sent:
+        assert kept.tobytes() == sent.tobytes()
+
+
+# -- No location in any metadata block, on any path (issue 9, item 21) -----------------
+
+XMP_WITH_GPS = (
+    b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?><x:xmpmeta xmlns:x="adobe:ns:meta/">'
+    b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+    b'xmlns:exif="http://ns.adobe.com/exif/1.0/" exif:GPSLatitude="39,54.45N" '
+    b'exif:GPSLongitude="116,23.28E"/></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+)
+
+
+def gps_exif():
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (39.0, 54.0, 27.0), 3: "E", 4: (116.0, 23.0, 17.0)}
+    return exif
+
+
+def saved(image_format, **options):
+    buffer = BytesIO()
+    Image.new("RGB", (48, 32), (30, 120, 200)).save(buffer, image_format, **options)
+    return buffer.getvalue()
+
+
+def png_with_text_chunks():
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "GPS 39.9075, 116.3881")
+    info.add_itxt("XML:com.adobe.xmp", XMP_WITH_GPS.decode())
+    return saved("PNG", pnginfo=info, exif=gps_exif())
+
+
+LOCATED_IMAGES = {
+    "jpeg-exif-gps": (lambda: saved("JPEG", exif=gps_exif()), "jpg"),
+    "jpeg-gps-only-in-xmp": (lambda: saved("JPEG", xmp=XMP_WITH_GPS), "jpg"),
+    "jpeg-comment": (lambda: saved("JPEG", comment=b"GPS 39.9075, 116.3881"), "jpg"),
+    "png-text-chunks-and-exif": (png_with_text_chunks, "png"),
+    "webp-exif-and-xmp": (lambda: saved("WEBP", exif=gps_exif(), xmp=XMP_WITH_GPS), "webp"),
+    "gif-comment": (lambda: saved("GIF", comment=b"GPS 39.9075, 116.3881"), "gif"),
+}
+
+
+def assert_no_location(content):
+    for marker in (b"GPS", b"39.9075", b"39,54", b"xmpmeta", b"Exif"):
+        assert marker not in content, marker
+    with Image.open(BytesIO(content)) as image:
+        assert not image.getexif()
+        assert not {"xmp", "XML:com.adobe.xmp", "comment", "Comment", "exif"} & set(image.info)
+
+
+@pytest.mark.parametrize("make", [m for m, _ in LOCATED_IMAGES.values()], ids=LOCATED_IMAGES)
+def test_an_editor_upload_keeps_no_location_in_any_metadata_block(
+    editor_client, upload_url, media_root, make
+):
+    raw = make()
+    assert b"GPS" in raw or b"Exif" in raw  # the test file does carry a location
+
+    response = upload(editor_client, upload_url, "照片", raw)
+
+    assert response.json()["uploaded"] == 1
+    [name] = stored_files(media_root)
+    assert_no_location((media_root / name).read_bytes())
+
+
+@pytest.mark.parametrize(("make", "ext"), LOCATED_IMAGES.values(), ids=LOCATED_IMAGES)
+def test_a_cover_keeps_no_location_in_any_metadata_block(
+    editor_client, column, media_root, make, ext
+):
+    cover = SimpleUploadedFile(f"封面.{ext}", make())
+
+    response = editor_client.post(
+        reverse("admin:news_article_add"), article_form(column, cover=cover)
+    )
+
+    assert response.status_code == 302
+    assert_no_location((media_root / Article.objects.get().cover.name).read_bytes())
+
+
+def test_an_image_attachment_keeps_no_location(editor_client, column, media_root):
+    photo = SimpleUploadedFile("现场.jpg", saved("JPEG", exif=gps_exif(), xmp=XMP_WITH_GPS))
+
+    response = editor_client.post(
+        reverse("admin:news_article_add"), article_form(column, files=[photo])
+    )
+
+    assert response.status_code == 302
+    attachment = Article.objects.get().attachments.get()
+    stored = (media_root / attachment.file.name).read_bytes()
+    assert_no_location(stored)
+    assert attachment.size == len(stored)
+
+
+@pytest.mark.django_db
+def test_the_wechat_qr_image_keeps_no_location(media_root):
+    from news.models import SiteProfile
+
+    profile = SiteProfile.current()
+    profile.wechat_qr = SimpleUploadedFile("qr.png", png_with_text_chunks())
+    profile.save()
+
+    assert_no_location((media_root / profile.wechat_qr.name).read_bytes())
+
+
+# -- Pasted pictures (issue 9, item 4) --------------------------------------------------
+
+
+def data_url(content, mime="image/jpeg"):
+    import base64
+
+    return f"data:{mime};base64,{base64.b64encode(content).decode()}"
+
+
+def test_a_pasted_picture_is_stored_through_the_checked_path_on_save(
+    editor_client, column, media_root
+):
+    body = f'<p>现场<img alt="合影" src="{data_url(saved("JPEG", exif=gps_exif()))}"></p>'
+
+    response = editor_client.post(
+        reverse("admin:news_article_add"), article_form(column, body=body), follow=True
+    )
+
+    article = Article.objects.get()
+    [name] = stored_files(media_root)
+    assert GENERATED_NAME.match(name)
+    assert f'src="/media/{name}" alt="合影" width="48" height="32"' in article.body
+    assert "data:" not in article.body
+    assert_no_location((media_root / name).read_bytes())
+    assert not [m for m in messages_of(response) if "第 1 张图片" in m]
+
+
+def test_pictures_that_cannot_be_kept_are_named_in_chinese_at_save(
+    editor_client, column, media_root, settings
+):
+    settings.IMAGE_UPLOAD_MAX_BYTES = 2000
+    large = data_url(image_bytes("PNG", (60, 60), noise=True), "image/png")
+    body = (
+        '<p><img src="file:///C:/Users/fl/AppData/Local/Temp/msohtmlclip1/01/clip_image001.png">'
+        f'</p><p><img alt="大图" src="{large}">'
+        f'<img src="{data_url(b"BM not a bitmap", "image/bmp")}"></p>'
+        '<p><img alt="公众号配图" src="https://mmbiz.qpic.cn/mmbiz_jpg/abc/640?wx_fmt=jpeg"></p>'
+    )
+
+    response = editor_client.post(
+        reverse("admin:news_article_add"), article_form(column, body=body), follow=True
+    )
+
+    shown = "\n".join(messages_of(response))
+    assert "第 1 张图片（clip_image001.png）来自本机文件，无法上传" in shown
+    assert "第 2 张图片（大图）图片过大" in shown
+    assert "第 3 张图片格式不支持" in shown
+    assert "第 4 张图片（公众号配图）显示的是其他网站（mmbiz.qpic.cn）上的图片" in shown
+    assert "微信公众号的图片链接会过期" in shown
+    images = [e for e in parse(Article.objects.get().body).elements() if e.tag == "img"]
+    # No empty <img> left behind: only the hot-linked picture, which still shows.
+    assert [image.attrs["src"][:22] for image in images] == ["https://mmbiz.qpic.cn/"]
+    assert stored_files(media_root) == []
+
+
+class TestEditorUploadComesFromThisSite:
+    """The editor's upload is checked by Django's CSRF protection: a page on another
+    site cannot post images under a logged-in editor's name (issue 9). The browser
+    side, CKEditor sending the token, is tests/browser/test_editor_upload_csrf.py."""
+
+    REFUSAL = "上传被拒绝：请求不是从本站的编辑页面发出的。请刷新页面后重试。"
+
+    @pytest.fixture
+    def editor(self, django_user_model):
+        """An editor's browser: logged in, with the CSRF cookie the admin page sets."""
+        user = django_user_model.objects.create_superuser("csrf-editor", password="pw-tests")
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(user)
+        browser.get(reverse("admin:news_article_add"))
+        browser.token = browser.cookies["csrftoken"].value
+        return browser
+
+    def post(self, browser, upload_url, secure=False, **headers):
+        file = SimpleUploadedFile("a.png", image_bytes("PNG"), content_type="image/png")
+        return browser.post(upload_url, {"upload": file}, secure=secure, headers=headers)
+
+    def test_an_upload_from_the_editor_page_with_its_token_is_accepted(
+        self, editor, upload_url, media_root
+    ):
+        response = self.post(
+            editor, upload_url, Origin="http://testserver", X_CSRFToken=editor.token
+        )
+
+        assert response.json()["uploaded"] == 1
+        assert len(stored_files(media_root)) == 1
+
+    @pytest.mark.parametrize(
+        ("secure", "headers"),
+        [
+            (False, {"Origin": "http://evil.example"}),
+            (False, {"Origin": "null"}),
+            (False, {"Origin": "http://testserver.evil.example"}),
+            (True, {"Origin": "http://testserver"}),  # the page was https, this is not
+            (True, {"Referer": "https://evil.example/page"}),
+            (True, {}),  # https without Origin or Referer
+        ],
+        ids=["foreign-origin", "null-origin", "lookalike-origin", "scheme-mismatch",
+             "foreign-referer", "no-origin-or-referer"],
+    )  # fmt: skip
+    def test_an_upload_from_another_site_is_refused_even_with_a_token(
+        self, editor, upload_url, media_root, secure, headers
+    ):
+        response = self.post(editor, upload_url, secure, X_CSRFToken=editor.token, **headers)
+
+        assert assert_refused(response, media_root) == self.REFUSAL
+
+    def test_an_upload_without_the_token_is_refused(self, editor, upload_url, media_root):
+        response = self.post(editor, upload_url, Origin="http://testserver")
+
+        assert assert_refused(response, media_root) == self.REFUSAL
+
+
+class TestEditorImageBrowser:
+    """django-ckeditor's image browser lists every uploaded picture: for those who
+    write articles, as the upload (issue 9: any staff member could open it)."""
+
+    def test_staff_who_cannot_write_articles_are_refused(self, django_user_model):
+        clerk = django_user_model.objects.create_user("jiucuo", is_staff=True)
+        clerk.user_permissions.add(Permission.objects.get(codename="view_errorreport"))
+
+        assert logged_in(clerk).get(reverse("ckeditor_browse")).status_code == 403
+
+    def test_an_editor_browses_the_uploaded_pictures(self, as_editor):
+        response = as_editor.get(reverse("ckeditor_browse"))
+
+        assert response.status_code == 200
+        assert "no-store" in response["Cache-Control"]
+
+    def test_a_visitor_is_sent_to_the_login_page(self):
+        response = Client().get(reverse("ckeditor_browse"))
+
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))

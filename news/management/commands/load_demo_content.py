@@ -9,8 +9,11 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.html import format_html_join
 
-from news.models import Article, Column
+from news.demo import samples
+from news.models import Article, Column, ExternalLink, SiteProfile
 from news.repair import repair_report
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -31,9 +34,27 @@ MARCH8 = {
 
 DEMO_USERS = [("admin", None), ("bianji", "编辑"), ("shenhe", "审核")]
 
+# The footer's particulars as a sample: each says so in its value, which staff see
+# in 网站信息 and replace. Filled in only where the field is empty.
+SAMPLE_PROFILE = {
+    "address": "示例：某某市某某区人民路 100 号",
+    "phone": "示例：0000-00000000",
+    "email": "sample@example.com",
+    "site_code": "示例：0000000000",
+    "icp_number": "示例：某ICP备00000000号",
+    "police_number": "示例：某公网安备00000000000000号",
+}
+FOOTER_LINKS = [
+    ("全国妇联", "https://www.women.org.cn/"),
+    ("中国妇女网", "https://www.cnwomen.com.cn/"),
+]
+
 
 class Command(BaseCommand):
-    help = "载入演示内容（栏目、三八妇女节报道）并创建演示管理员；重复运行不会改动已有内容。"
+    help = (
+        "载入演示内容（栏目、三八妇女节报道、各栏目的示例文章、示例页脚信息），"
+        "可选创建演示账号；重复运行不会改动已有内容。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -68,6 +89,8 @@ class Command(BaseCommand):
         if existing:
             self.stdout.write(f"已存在，未改动：{existing.title}")
         else:
+            # Pinned, so the real report leads the home page (要闻) and its column
+            # above the newer samples.
             article = Article.objects.create(
                 title=report.title,
                 column=column,
@@ -75,13 +98,52 @@ class Command(BaseCommand):
                 status=Article.Status.PUBLISHED,
                 published_at=MARCH8["published_at"],
                 source=settings.SITE_NAME,
+                is_pinned=True,
             )
             self.stdout.write(f"已载入：{article.title}")
+
+        self._load_samples({column.slug: column for column in columns.values()})
+        self._fill_footer()
 
         # Accounts with a published password only when asked for (make run does):
         # pointed at a real database, this command must not open a door.
         if demo_users and not no_user:
             self._ensure_user()
+
+    def _load_samples(self, columns):
+        """Every column gets recent sample articles, marked as samples, so none is
+        empty or overdue on a first look. Matched by title: never loaded twice."""
+        today = timezone.localtime().replace(hour=9, minute=30, second=0, microsecond=0)
+        for sample in samples.ARTICLES:
+            column = columns[sample["column"]]
+            if column.articles.filter(title=sample["title"]).exists():
+                continue
+            paragraphs = [samples.NOTE, *sample["paragraphs"]]
+            Article.objects.create(
+                title=sample["title"],
+                column=column,
+                body=format_html_join("", "<p>{}</p>", ((text,) for text in paragraphs)),
+                status=Article.Status.PUBLISHED,
+                published_at=today - datetime.timedelta(days=sample["days_ago"]),
+                source=samples.SOURCE,
+            )
+            self.stdout.write(f"已载入示例文章：{sample['title']}")
+
+    def _fill_footer(self):
+        """Sample footer particulars where the profile has none, and the national
+        federation's links when there are no links at all."""
+        profile = SiteProfile.current()
+        empty = {
+            name: value for name, value in SAMPLE_PROFILE.items() if not getattr(profile, name)
+        }
+        if empty:
+            for name, value in empty.items():
+                setattr(profile, name, value)
+            profile.save()
+            self.stdout.write("已填入示例页脚信息（网站信息中以“示例”标明，请替换为真实信息）。")
+        if not ExternalLink.objects.exists():
+            for order, (name, url) in enumerate(FOOTER_LINKS):
+                ExternalLink.objects.create(name=name, url=url, order=order)
 
     def _ensure_user(self):
         """The demo accounts: a superuser, and one editor and one reviewer to try
