@@ -1,7 +1,15 @@
 # fedsite's front door. `make run` serves the site with demo content; `make test`
-# runs the whole suite. Both work on a fresh clone with Python 3.11, git and make.
+# runs the whole suite. Both work on a fresh clone with Python (3.11 to 3.14, the
+# versions Django 5.2 supports from 3.11 up), git and make.
 
-PYTHON ?= python3.11
+# The interpreter: `python3` when it is a supported version (what a user expects on
+# Ubuntu 24.04 or Debian 13), otherwise the newest supported python3.X on the PATH.
+# `make PYTHON=/path/to/python3.12 run` chooses one.
+SUPPORTED := import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 14))
+ifeq ($(origin PYTHON), undefined)
+PYTHON := $(shell for p in python3 python3.14 python3.13 python3.12 python3.11; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c '$(SUPPORTED)' 2>/dev/null && { echo $$p; break; }; done)
+endif
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
@@ -10,8 +18,10 @@ STAMP := $(VENV)/.installed
 .PHONY: run test lint install browser-deps bench clean
 
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "需要 $(PYTHON)（Python 3.11）"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	@[ -n "$(PYTHON)" ] || { echo "需要 Python 3.11–3.14（找不到 python3 或 python3.11–3.14）"; exit 1; }
+	@$(PYTHON) -c '$(SUPPORTED)' || { echo "$(PYTHON) 的版本不受支持，需要 Python 3.11–3.14"; exit 1; }
+	@$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); \
+		echo "无法创建虚拟环境；Debian/Ubuntu 上请先安装 python3-venv（apt install python3-venv）"; exit 1; }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
