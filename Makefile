@@ -41,6 +41,7 @@ run: install .env
 	export DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-true}"; \
 	export DJANGO_SECURE_COOKIES="$${DJANGO_SECURE_COOKIES:-false}"; \
 	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py rebuild_search_index --missing && \
 	$(BIN)/python manage.py load_demo_content --demo-users && \
 	$(BIN)/python manage.py load_demo_stats && \
 	echo "网站：http://127.0.0.1:$(PORT)/   后台：http://127.0.0.1:$(PORT)/$${DJANGO_ADMIN_PATH:-admin}/" && \
@@ -49,6 +50,7 @@ run: install .env
 test: install
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=tests.settings
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # What the browser tests need besides Python packages: Debian's Chromium (Playwright's

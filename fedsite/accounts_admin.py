@@ -4,7 +4,7 @@ Django stores permission names in English ("Can add 文章", written once by mig
 django-axes names its records "Access Log for root @ 2026-12-02 02:14:27+00:00", and
 the rows that tie users to groups read "User_groups object (1)" on a delete page.
 Each is shown to staff as it is, so each gets a Chinese name here (issue 9, item 7).
-Imported from news/admin.py, so it runs when the admin loads.
+Imported from fedsite/admin.py, so it runs when the admin loads.
 """
 
 import axes.admin as axes_admin  # registers django-axes' admin first, so we can replace it

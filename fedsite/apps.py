@@ -1,4 +1,5 @@
 from axes.apps import AppConfig as AxesAppConfig
+from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +9,24 @@ class LoginProtectionConfig(AxesAppConfig):
     names are translated in locale/zh_Hans."""
 
     verbose_name = _("登录保护")
+
+
+class FedsiteConfig(AppConfig):
+    """The site layer: what every page shares (site profile and footer, reader
+    preferences, page cache, uploads, 我要纠错). news and stats build on it."""
+
+    name = "fedsite"
+    verbose_name = _("网站")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import cache, checks  # noqa: F401 (checks registers the deployment checks)
+        from .models import ExternalLink, SiteProfile
+        from .text import clean_text_fields_on_save
+        from .uploads import strip_images_on_save
+
+        # The footer is on every page. Error reports appear on none.
+        cache.invalidate_on_save(SiteProfile, ExternalLink)
+        # No control characters in stored text; no metadata in stored images (issue 9).
+        clean_text_fields_on_save(self)
+        strip_images_on_save(self)

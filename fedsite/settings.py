@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "ckeditor_uploader",
     "simple_history",
     "fedsite.apps.LoginProtectionConfig",  # django-axes, named in Chinese
+    # The site layer first: news and stats build on it (README, "Layout").
+    "fedsite.apps.FedsiteConfig",
     "news",
     "stats",
 ]
@@ -66,7 +68,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # 简/繁 and the elder-friendly modes; converts public pages to traditional script.
-    "news.reader.ReaderPreferencesMiddleware",
+    "fedsite.reader.ReaderPreferencesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the article history.
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -87,7 +89,7 @@ ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin").strip("/") or "admin"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        # One template tree for the whole site (see STYLE.md); the admin's own
+        # One template tree for the whole site (README, "Layout"); the admin's own
         # templates still come from the app directories.
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
@@ -96,7 +98,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "news.context_processors.site",
+                "fedsite.context_processors.site",
+                "news.context_processors.navigation",
             ],
         },
     },
@@ -149,7 +152,7 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # In production nginx serves /media/; `make run` asks Django to serve it locally.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=DEBUG)
 
-# Uploads: editor images and cover images. Checked by content in news.uploads.
+# Uploads: editor images and cover images. Checked by content in fedsite.uploads.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
@@ -191,7 +194,7 @@ if env_bool("DJANGO_BEHIND_HTTPS_PROXY"):
 # CKEditor 4 (bundled by django-ckeditor) is past its upstream support; its system
 # check ckeditor.W001 says so. We keep the editor the user chose but never trust it:
 # every body is sanitized on the server (news.sanitize) and uploads go through our
-# own validating view (news.uploads). README, "Security", explains this.
+# own validating view (fedsite.uploads). README, "Security", explains this.
 # security.W019: X-Frame-Options stays SAMEORIGIN because CKEditor's own dialogs
 # (image upload, links) are same-origin frames; other sites still cannot frame us.
 SILENCED_SYSTEM_CHECKS = ["ckeditor.W001", "security.W019"]

@@ -1,4 +1,5 @@
-"""Plain-text hygiene for everything the site stores (issue 9, item 9).
+"""Plain-text hygiene for everything the site stores (issue 9, item 9), and the
+decoding of uploaded text files (reports, CSV).
 
 Word's manual line break arrives as a vertical tab, terminals paste escapes, and old
 spreadsheets carry bells and NULs. XML 1.0 forbids most control characters, so one
@@ -34,9 +35,14 @@ def clean_text(value):
     return _UNWANTED.sub("", _LINE_BREAKS.sub("\n", value))
 
 
-def _clean_instance(sender, instance, **kwargs):
+def _clean_instance(sender, instance, update_fields=None, **kwargs):
+    # Only the fields this save writes: reading a deferred one would load it, one
+    # query per field (issue 10, item 3: pinning from the article list).
+    written = instance.__dict__ if update_fields is None else update_fields
     for model_field in sender._meta.concrete_fields:
-        if isinstance(model_field, models.CharField | models.TextField):
+        if model_field.attname in written and isinstance(
+            model_field, models.CharField | models.TextField
+        ):
             value = getattr(instance, model_field.attname)
             cleaned = clean_text(value)
             if cleaned is not value:
@@ -47,3 +53,20 @@ def clean_text_fields_on_save(app_config):
     """Clean the text fields of every model of an app before each save."""
     for model in app_config.get_models():
         pre_save.connect(_clean_instance, sender=model, dispatch_uid=f"text-{model._meta.label}")
+
+
+def decode_text(raw):
+    """Decode a file's bytes: UTF-16 when it starts with its byte-order mark (Excel's
+    "Unicode text"), UTF-8 (with or without BOM), else GB18030, the encoding Chinese
+    Windows and WPS save plain text in."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")

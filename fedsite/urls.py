@@ -1,14 +1,15 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
+from fedsite import reader, views
+from fedsite.cache import cache_public_page as cached
 from fedsite.media import serve_media
-from news import reader
-from news import views as news_views
-from news.cache import cache_public_page as cached
+from fedsite.uploads import editor_image_browse, editor_image_upload
 from news.sitemaps import sitemaps
-from news.uploads import editor_image_browse, editor_image_upload
 from stats.sitemaps import StatsSitemap
 
 admin.site.site_header = f"{settings.SITE_NAME}网站管理"
@@ -23,8 +24,12 @@ urlpatterns = [
     # django-ckeditor's widget reverses.
     path("ckeditor/upload/", editor_image_upload, name="ckeditor_upload"),
     path("ckeditor/browse/", editor_image_browse, name="ckeditor_browse"),
-    path("robots.txt", news_views.robots_txt, name="robots"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    # Pages without an icon link (the admin's) make browsers ask for this address.
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.ico")), name="favicon"),
     path("reader/", reader.preferences, name="reader_preferences"),
+    path("jiucuo/", views.report_error, name="report_error"),
+    path("jiucuo/thanks/", views.report_error_done, name="report_error_done"),
     path("sitemap.xml", cached(sitemap, reads=["p"]), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("stats/", include("stats.urls")),
     path("", include("news.urls")),

@@ -6,8 +6,6 @@ from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,31 +13,14 @@ from simple_history.admin import SimpleHistoryAdmin
 from . import workflow
 from .attachments import AttachmentForm
 from .history import ArticleHistoryContext
-from .models import Article, Attachment, Column, ErrorReport, ExternalLink, ReviewEvent, SiteProfile
+from .models import Article, Attachment, Column, ReviewEvent
+from .pictures import body_image_problems
 from .sanitize import count_images_without_alt
 from .search import parse_query
-from .uploads import body_image_problems
-
-Status = Article.Status
 
 ALT_MISSING = _(
     "正文中有 %(count)d 张图片没有填写“替换文本”（图片说明），请双击图片补上，方便视障读者。"
 )
-
-# The buttons on the article form, besides 保存 (save as it is), and what each asks
-# the review rule (news.workflow) to do.
-SUBMIT, APPROVE, SEND_BACK, WITHDRAW = "_submit", "_approve", "_send_back", "_withdraw"
-BUTTONS = {
-    SUBMIT: workflow.Action.SUBMIT,
-    APPROVE: workflow.Action.APPROVE,
-    SEND_BACK: workflow.Action.SEND_BACK,
-    WITHDRAW: workflow.Action.WITHDRAW,
-}
-
-
-def pressed_action(data):
-    """The workflow action of the button pressed in the article form, or None (保存)."""
-    return next((action for button, action in BUTTONS.items() if button in data), None)
 
 
 @admin.register(Column)
@@ -67,12 +48,24 @@ class ArticleForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ["title", "column", "body", "published_at", "is_pinned", "source", "author",
-                  "editor", "summary", "cover"]  # fmt: skip
+        fields = [
+            "title",
+            "column",
+            "body",
+            "published_at",
+            "is_pinned",
+            "source",
+            "author",
+            "editor",
+            "summary",
+            "cover",
+        ]
         help_texts = {
-            "published_at": _("时区：北京时间（Asia/Shanghai，UTC+8）。填将来的时间即定时发布，"
-                              "审核通过后到时自动显示。"),
-        }  # fmt: skip
+            "published_at": _(
+                "时区：北京时间（Asia/Shanghai，UTC+8）。填将来的时间即定时发布，"
+                "审核通过后到时自动显示。"
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,35 +82,38 @@ class ArticleForm(forms.ModelForm):
         stored = self.instance.published_at if self.instance.pk else None
         # The time box shows the time to the minute (zh-hans TIME_INPUT_FORMATS):
         # posted back unchanged, it must not cut the stored seconds (issue 9, item 6).
-        if value and stored and value in {
-            stored.replace(microsecond=0),
-            stored.replace(second=0, microsecond=0),
-        }:
+        if (
+            value
+            and stored
+            and value
+            in {
+                stored.replace(microsecond=0),
+                stored.replace(second=0, microsecond=0),
+            }
+        ):
             return stored
         return value
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and cleaned.get("edit_version") is not None:
-            self._refuse_stale_edit(cleaned["edit_version"])
-        if self.instance.pk:
-            self._refuse_second_change()
-        self._refuse_transition(cleaned.get("review_note", ""))
+        if self.user is not None:
+            # A refused save raises here: the page comes back as typed, nothing lost.
+            workflow.check_edit(
+                article=self.instance, by=self.user, opened_version=cleaned.get("edit_version")
+            )
+            self._refuse_transition(cleaned.get("review_note", ""))
         return cleaned
 
     def _refuse_transition(self, note):
         """Ask the review rule about the pressed button before anything is saved, so
         that a refusal leaves the page as it was typed (issue 9, item 5)."""
-        action = pressed_action(self.data)
-        if action is None or self.user is None:
+        transition = workflow.pressed(self.data)
+        if transition is None:
             return
-        # The state in the database, not the form's; a new article is first saved
-        # as a draft.
-        stored = Article.objects.filter(pk=self.instance.pk).first() or Article()
-        if action == workflow.Action.SUBMIT and workflow.becomes_change(stored, self.user):
-            return  # what is submitted is the 修改稿 this save makes
         try:
-            workflow.check(action, article=stored, by=self.user, comment=note)
+            workflow.check_pressed(
+                transition.action, article=self.instance, by=self.user, comment=note
+            )
         except (PermissionDenied, ValidationError) as error:
             self.refusal = " ".join(getattr(error, "messages", [str(error)]))
             if getattr(error, "code", None) == "comment_required" and "review_note" in self.fields:
@@ -132,51 +128,11 @@ class ArticleForm(forms.ModelForm):
     def non_field_errors(self):
         errors = super().non_field_errors()
         kept = [error for error in errors.as_data() if error.code != "refused"]
-        return errors if len(kept) == len(errors) else self.error_class(
-            kept, error_class="nonfield", renderer=self.renderer
+        return (
+            errors
+            if len(kept) == len(errors)
+            else self.error_class(kept, error_class="nonfield", renderer=self.renderer)
         )
-
-    def _refuse_second_change(self):
-        """An editor's save of a published article becomes a 修改稿; if one is already
-        open, send them to it rather than overwrite a colleague's change."""
-        article = self.instance
-        # The status in the database, not the form's (a restored old version
-        # carries its old status).
-        current = Article.objects.filter(pk=article.pk).values_list("status", flat=True).first()
-        if current != Status.PUBLISHED or self.user is None:
-            return
-        if workflow.can_publish(self.user):
-            return
-        pending = article.pending_changes.select_related("created_by").order_by("-id").first()
-        if pending is None:
-            return
-        who = str(pending.created_by) if pending.created_by else _("另一位同事")
-        when = date_format(timezone.localtime(pending.updated_at), "Y-m-d H:i")
-        raise ValidationError(
-            _("保存被拒绝：%(who)s 在 %(when)s 已为这篇文章保存了一份修改稿。"
-              "为免互相覆盖，请在那份修改稿里继续修改：%(url)s 。"
-              "您的修改没有丢失，仍在下方表单中，可以复制过去。") % {
-                "who": who, "when": when,
-                "url": reverse("admin:news_article_change", args=[pending.pk]),
-            },
-            code="change_open",
-        )  # fmt: skip
-
-    def _refuse_stale_edit(self, opened_version):
-        # Lock the row until this save commits (the admin wraps it in a transaction),
-        # so two saves cannot both pass this check.
-        current = Article.objects.select_for_update().filter(pk=self.instance.pk).first()
-        if current is None or current.version == opened_version:
-            return
-        last = current.history.select_related("history_user").order_by("-history_date").first()
-        who = str(last.history_user) if last and last.history_user else _("另一位同事")
-        when = date_format(timezone.localtime(current.updated_at), "Y-m-d H:i:s")
-        raise ValidationError(
-            _("保存被拒绝：%(who)s 在 %(when)s 修改了这篇文章（您打开的是之前的版本）。"
-              "您的修改没有丢失，仍在下方表单中：请复制出来，或在新窗口打开文章查看对方的版本，"
-              "合并后再保存。") % {"who": who, "when": when},
-            code="stale",
-        )  # fmt: skip
 
 
 class AttachmentInline(admin.TabularInline):
@@ -190,24 +146,17 @@ class AttachmentInline(admin.TabularInline):
     def size_display(self, attachment):
         return filesizeformat(attachment.size) if attachment.pk else ""
 
-    def _locked(self, request, obj):
-        # Attachments of a published article are public, and those of a submitted
-        # one are what the reviewer is reviewing: editors change them through a
-        # 修改稿, or after the article is sent back.
-        return (
-            obj is not None
-            and obj.status in {Status.PUBLISHED, Status.REVIEW}
-            and not workflow.can_publish(request.user)
-        )
-
     def has_add_permission(self, request, obj=None):
-        return not self._locked(request, obj) and super().has_add_permission(request, obj)
+        may = workflow.may_change_attachments(obj, request.user)
+        return may and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return not self._locked(request, obj) and super().has_change_permission(request, obj)
+        may = workflow.may_change_attachments(obj, request.user)
+        return may and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return not self._locked(request, obj) and super().has_delete_permission(request, obj)
+        may = workflow.may_change_attachments(obj, request.user)
+        return may and super().has_delete_permission(request, obj)
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -239,8 +188,15 @@ class QueueFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleForm
-    list_display = ["title", "column", "status", "published_at", "is_pinned", "view_count",
-                    "is_live"]  # fmt: skip
+    list_display = [
+        "title",
+        "column",
+        "status",
+        "published_at",
+        "is_pinned",
+        "view_count",
+        "is_live",
+    ]
     list_display_links = ["title"]
     list_filter = [QueueFilter, "status", "column", "is_pinned"]
     list_select_related = ["column"]
@@ -249,8 +205,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
     date_hierarchy = "published_at"
     ordering = ["-published_at", "-id"]
     actions = ["submit_selected", "publish", "withdraw", "pin", "unpin"]
-    readonly_fields = ["status", "review_comment", "revision_of", "view_count", "created_by",
-                       "created_at", "updated_at"]  # fmt: skip
+    readonly_fields = [
+        "status",
+        "review_comment",
+        "revision_of",
+        "view_count",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [AttachmentInline]
     change_form_template = "admin/news/article/change_form.html"
 
@@ -279,9 +242,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
             (None, {"fields": ["title", "column", "body", "edit_version"]}),
             (_("审核与发布"), {"fields": workflow_fields}),
             (_("署名与摘要"), {"fields": ["source", "author", "editor", "summary", "cover"]}),
-            (_("记录"), {"fields": ["view_count", "created_by", "created_at", "updated_at"],
-                         "classes": ["collapse"]}),
-        ]  # fmt: skip
+            (
+                _("记录"),
+                {
+                    "fields": ["view_count", "created_by", "created_at", "updated_at"],
+                    "classes": ["collapse"],
+                },
+            ),
+        ]
 
     def get_queryset(self, request):
         # The change list never shows a body: leave the bodies in the database.
@@ -323,7 +291,16 @@ class ArticleAdmin(SimpleHistoryAdmin):
     # -- saving ---------------------------------------------------------------
 
     def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
+        self._warn_about_pictures(request, obj)
+        if not change:
+            workflow.article_create(article=obj, by=request.user)
+            return
+        outcome = workflow.article_save_edit(
+            edited=obj, by=request.user, opened_version=form.cleaned_data.get("edit_version")
+        )
+        self._show(request, outcome)
+
+    def _warn_about_pictures(self, request, obj):
         missing = count_images_without_alt(obj.body)
         if missing:
             # Readers using screen readers hear nothing for an image without
@@ -333,109 +310,49 @@ class ArticleAdmin(SimpleHistoryAdmin):
         # that are shown from other sites: named one by one (issue 9, item 4).
         for problem in body_image_problems(obj.body):
             self.message_user(request, problem, messages.WARNING)
-        if not change:
-            obj.created_by = request.user
-            obj.status = Status.DRAFT
-            obj.save()
-            return
-        original = Article.objects.get(pk=obj.pk)
-        if workflow.becomes_change(original, request.user):
-            # The public keeps the published version; the edit waits for review.
-            request._fedsite_change = workflow.article_propose_change(
-                article=original, edited=obj, by=request.user
-            )
-            return
-        if original.status == Status.PUBLISHED and obj.published_at is None:
-            obj.published_at = original.published_at
-        edits = workflow.edited_fields(original, obj)
-        if "body" not in edits:
-            # The same text as CKEditor wrote it back: keep the stored body (it has
-            # the pictures' sizes, which CKEditor drops).
-            obj.body = original.body
-        if workflow.recalls(original, request.user, edits):
-            workflow.article_recall(article=original, by=request.user)
-            obj.status = original.status = Status.DRAFT
-            self.message_user(
-                request,
-                _("文章已修改，退出审核队列，成为草稿；改好后请重新提交审核。"),
-                messages.WARNING,
-            )
-        # A save never changes the workflow state: only the transitions do. (This
-        # matters for a restored old version, which carries its old status.)
-        for name in ("status", "review_comment", "revision_of_id", "created_by_id"):
-            setattr(obj, name, getattr(original, name))
-        if not edits:
-            return  # nothing changed: no new version (a button pressed is its own version)
-        obj.version = original.version + 1
-        obj.save()
-
-    def save_related(self, request, form, formsets, change):
-        if getattr(request, "_fedsite_change", None):
-            # Nothing of the published article changes (its attachments are locked
-            # for editors); the admin's change message still reads these lists.
-            for formset in formsets:
-                formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            return
-        super().save_related(request, form, formsets, change)
 
     def response_add(self, request, obj, post_url_continue=None):
-        action = pressed_action(request.POST)
-        if action is None:
+        transition = workflow.pressed(request.POST)
+        if transition is None:
             return super().response_add(request, obj, post_url_continue)
-        if self._transition(request, action, obj) is None:
+        outcome = self._take(request, transition, obj)
+        if outcome.kind == workflow.Kind.REFUSED:
             return self._back_to(obj)
         return self.response_post_save_add(request, obj)
 
     def response_change(self, request, obj):
-        action = pressed_action(request.POST)
-        if workflow.becomes_change(obj, request.user):
-            pending = getattr(request, "_fedsite_change", None)
-            if pending is None:
-                self.message_user(request, _("没有改动，网站上的版本保持不变。"), messages.INFO)
-                return self._back_to(obj)
-            if action == workflow.Action.SUBMIT:
-                self._transition(request, action, pending)
-            self.message_user(
-                request,
-                _("这篇文章已经发布，您的修改已另存为修改稿，审核通过后才会替换网站上的版本。"),
-                messages.WARNING,
-            )
-            return self._back_to(pending)
-        if action is None:
-            return super().response_change(request, obj)
-        article = self._transition(request, action, obj)
+        # Where the save left the edit: the article, the 修改稿 it was kept in, or
+        # nowhere (an editor's save that changed nothing of a published article).
+        article = workflow.edit_target(obj, request.user)
         if article is None:
-            return self._back_to(obj)  # refused: the article, with the reason in red
-        if article.pk != obj.pk:  # a 修改稿 was applied and deleted
-            return self._back_to(article)
-        # The transition's own message says what happened; no stock "成功修改了…".
-        return self.response_post_save_change(request, article)
+            return self._back_to(obj)
+        transition = workflow.pressed(request.POST)
+        if transition is None:
+            if article != obj:
+                return self._back_to(article)
+            return super().response_change(request, obj)
+        outcome = self._take(request, transition, article)
+        if outcome.kind == workflow.Kind.TAKEN and outcome.article == obj:
+            # The transition's own message says what happened; no stock "成功修改了…".
+            return self.response_post_save_change(request, obj)
+        # Refused (the reason in red), or on to the 修改稿 or the article it was copied onto.
+        return self._back_to(outcome.article)
+
+    def _take(self, request, transition, article):
+        comment = request.POST.get("review_note", "")
+        outcome = workflow.take_action(
+            transition.action, article=article, by=request.user, comment=comment
+        )
+        self._show(request, outcome)
+        return outcome
+
+    def _show(self, request, outcome):
+        for level, message in outcome.messages:
+            self.message_user(request, message, level)
 
     @staticmethod
     def _back_to(article):
         return HttpResponseRedirect(reverse("admin:news_article_change", args=[article.pk]))
-
-    def _transition(self, request, action, article):
-        """Take `action` on `article` and say what came of it; None when refused
-        (the form checked first, so only a change made meanwhile gets here)."""
-        try:
-            result = workflow.transition(
-                action, article=article, by=request.user,
-                comment=request.POST.get("review_note", ""),
-            )  # fmt: skip
-        except (ValidationError, PermissionDenied) as error:
-            message = " ".join(getattr(error, "messages", [str(error)]))
-            self.message_user(request, message, messages.ERROR)
-            return None
-        article = result or article
-        message = _("「%(title)s」：%(status)s") % {
-            "title": article.title, "status": article.get_status_display(),
-        }  # fmt: skip
-        if article.is_scheduled:
-            when = date_format(timezone.localtime(article.published_at), "Y年n月j日 H:i")
-            message += _("，将于北京时间 %(when)s 自动出现在网站上。") % {"when": when}
-        self.message_user(request, message, messages.SUCCESS)
-        return article
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         refusal = context["adminform"].form.refusal
@@ -443,11 +360,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
             # A refused button: the page comes back as typed, with the reason in red.
             self.message_user(request, refusal, messages.ERROR)
             context["errors"] = [
-                errors for errors in context.get("errors") or []
+                errors
+                for errors in context.get("errors") or []
                 if any(error.code != "refused" for error in errors.as_data())
-            ]  # fmt: skip
+            ]
+        stored = obj if obj is not None else Article()
         context.update(
-            can_publish=workflow.can_publish(request.user),
+            workflow_actions=workflow.actions_for(stored, request.user),
+            save_label=workflow.save_label(stored, request.user),
             pending_change=obj.pending_changes.first() if obj and obj.pk else None,
             review_events=obj.review_events.select_related("actor")[:10] if obj and obj.pk else [],
         )
@@ -455,66 +375,29 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     # -- actions on the list --------------------------------------------------
 
-    def _bulk(self, request, queryset, function, done):
-        count, errors = 0, []
-        for article in queryset.defer(None):
-            try:
-                function(article=article, by=request.user)
-                count += 1
-            except (ValidationError, PermissionDenied) as error:
-                errors.append(
-                    f"「{article.title}」：{' '.join(getattr(error, 'messages', [str(error)]))}"
-                )
-        if count:
-            self.message_user(request, done % count, messages.SUCCESS)
-        for error in errors:
-            self.message_user(request, error, messages.ERROR)
-
     @admin.action(description=_("提交审核"), permissions=["change"])
     def submit_selected(self, request, queryset):
-        self._bulk(request, queryset, workflow.article_submit, _("已提交审核 %d 篇。"))
+        self._take_in_bulk(request, workflow.Action.SUBMIT, queryset)
 
     @admin.action(description=_("审核通过并发布"), permissions=["publish"])
     def publish(self, request, queryset):
-        # In bulk, only what was submitted for review: a draft (perhaps just
-        # recalled by its editor) is published from its own page, after reading it.
-        skipped = queryset.exclude(status=Status.REVIEW).count()
-        self._bulk(
-            request, queryset.filter(status=Status.REVIEW), workflow.article_approve,
-            _("已发布 %d 篇文章。"),
-        )  # fmt: skip
-        if skipped:
-            self.message_user(
-                request,
-                _("%(count)d 篇不是“待审核”状态，未发布：批量发布只发布已提交审核的文章。")
-                % {"count": skipped},
-                messages.WARNING,
-            )
+        self._take_in_bulk(request, workflow.Action.APPROVE, queryset)
 
     @admin.action(description=_("撤回所选文章"), permissions=["publish"])
     def withdraw(self, request, queryset):
-        self._bulk(request, queryset, workflow.article_withdraw, _("已撤回 %d 篇文章。"))
+        self._take_in_bulk(request, workflow.Action.WITHDRAW, queryset)
 
-    def _set_pinned(self, request, queryset, pinned):
-        # Through save(), not update(): each pin is a version in the history and
-        # bumps the edit version, so a form opened before cannot silently undo it.
-        count = 0
-        for article in queryset.filter(revision_of__isnull=True).exclude(is_pinned=pinned):
-            article.is_pinned = pinned
-            article._history_user = request.user
-            article.version += 1
-            article.save(update_fields=["is_pinned", "version", "updated_at"])
-            count += 1
-        return count
+    def _take_in_bulk(self, request, action, articles):
+        self._show(request, workflow.take_in_bulk(action, articles=articles, by=request.user))
 
     @admin.action(description=_("置顶所选文章"), permissions=["publish"])
     def pin(self, request, queryset):
-        count = self._set_pinned(request, queryset, True)
+        count = workflow.articles_pin(articles=queryset, by=request.user, pinned=True)
         self.message_user(request, ngettext("已置顶 %d 篇。", "已置顶 %d 篇。", count) % count)
 
     @admin.action(description=_("取消置顶所选文章"), permissions=["publish"])
     def unpin(self, request, queryset):
-        count = self._set_pinned(request, queryset, False)
+        count = workflow.articles_pin(articles=queryset, by=request.user, pinned=False)
         self.message_user(
             request, ngettext("已取消置顶 %d 篇。", "已取消置顶 %d 篇。", count) % count
         )
@@ -549,57 +432,3 @@ class ReviewEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-
-@admin.register(SiteProfile)
-class SiteProfileAdmin(admin.ModelAdmin):
-    """One row: the footer, the hotline and the WeChat account."""
-
-    fieldsets = [
-        (
-            _("主办与联系"),
-            {"fields": ["host_organization", "address", "postcode", "phone", "email"]},
-        ),
-        (_("备案与标识"), {"fields": ["site_code", "icp_number", "police_number"]}),
-        (_("热线与公众号"), {"fields": ["hotline", "hotline_label", "wechat_name", "wechat_qr"]}),
-        (_("网站标志"), {"fields": ["logo"]}),
-    ]
-
-    def has_add_permission(self, request):
-        return not SiteProfile.objects.exists() and super().has_add_permission(request)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        # There is only one: go straight to it (or to the form that creates it).
-        profile = SiteProfile.objects.order_by("id").first()
-        if profile is None:
-            return HttpResponseRedirect(reverse("admin:news_siteprofile_add"))
-        return HttpResponseRedirect(reverse("admin:news_siteprofile_change", args=[profile.pk]))
-
-
-@admin.register(ExternalLink)
-class ExternalLinkAdmin(admin.ModelAdmin):
-    list_display = ["name", "url", "order"]
-    list_editable = ["order"]
-
-
-@admin.register(ErrorReport)
-class ErrorReportAdmin(admin.ModelAdmin):
-    """我要纠错: what readers reported, newest unhandled first."""
-
-    list_display = ["created_at", "description", "page_url", "contact", "handled"]
-    list_filter = ["handled"]
-    search_fields = ["description", "page_url"]
-    readonly_fields = ["page_url", "description", "contact", "created_at"]
-    actions = ["mark_handled"]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.action(description=_("标记为已处理"), permissions=["change"])
-    def mark_handled(self, request, queryset):
-        count = queryset.update(handled=True)
-        self.message_user(request, ngettext("已处理 %d 条。", "已处理 %d 条。", count) % count)
-from fedsite import accounts_admin  # noqa: E402,F401  users, groups, 登录保护 in Chinese (issue 9, item 7)

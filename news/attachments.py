@@ -26,28 +26,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fedsite.uploads import inspect_image, without_metadata
+
+from .file_types import IMAGE_EXTENSIONS, TYPES
 from .models import Attachment
-from .uploads import inspect_image, without_metadata
 from .workflow import can_preview
 
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-# extension -> (content type, label shown to readers)
-TYPES = {
-    "pdf": ("application/pdf", "PDF"),
-    "doc": ("application/msword", "Word"),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word"),
-    "xls": ("application/vnd.ms-excel", "Excel"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel"),
-    "wps": ("application/vnd.ms-works", "WPS 文字"),
-    "et": ("application/vnd.ms-excel", "WPS 表格"),
-    "dps": ("application/vnd.ms-powerpoint", "WPS 演示"),
-    "jpg": ("image/jpeg", "图片"),
-    "png": ("image/png", "图片"),
-    "gif": ("image/gif", "图片"),
-    "webp": ("image/webp", "图片"),
-}
-IMAGE_EXTENSIONS = {"jpg", "png", "gif", "webp"}
 EXTENSION_ALIASES = {"jpeg": "jpg"}
 ALLOWED_LABEL = "PDF、Word（doc/docx）、Excel（xls/xlsx）、WPS（wps/et/dps）或图片"
 
@@ -84,8 +70,9 @@ def _ole_has_macros(file):
     file.seek(0)
     try:
         with olefile.OleFileIO(file) as ole:
-            names = {part.lower() for entry in ole.listdir(streams=True, storages=True)
-                     for part in entry}  # fmt: skip
+            names = {
+                part.lower() for entry in ole.listdir(streams=True, storages=True) for part in entry
+            }
     except (OSError, ValueError, IndexError, TypeError, struct.error):
         return False
     return bool(names & _OLE_MACRO_STORAGES)
@@ -173,10 +160,6 @@ class AttachmentForm(forms.ModelForm):
         today = timezone.localdate()
         upload.name = f"{today:%Y%m}-{uuid.uuid4().hex}.{extension}"
         return upload
-
-
-def type_label(extension):
-    return TYPES.get(extension, ("", extension.upper()))[1]
 
 
 def download(request, pk):

@@ -83,7 +83,7 @@ class LatestArticlesFeed(Feed):
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
-        # The text is converted to traditional script on the way out (news.reader);
+        # The text is converted to traditional script on the way out (fedsite.reader);
         # the declared language follows.
         feed.feed["language"] = "zh-hant" if _traditional.get() else self.language
         return feed

@@ -1,34 +1,25 @@
+from collections.abc import Callable
+from typing import NamedTuple
+
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router
 from django.db.models import F, Q
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
 from simple_history.models import HistoricalRecords
 
+from fedsite.models import default_source
+from fedsite.uploads import local_image_size, validate_image
+
 from . import search
+from .fields import SearchIndexField
+from .file_types import type_label
+from .pictures import cover_upload_to, keep_pasted_image
 from .sanitize import clean_html, html_to_text, prose_text, summarize
-from .search import SearchIndexField
-from .uploads import (
-    cover_upload_to,
-    generated_name,
-    inspect_image,
-    keep_pasted_image,
-    local_image_size,
-    site_image_upload_to,
-    validate_image,
-)
 
 SUMMARY_LENGTH = 120
-
-
-def default_source():
-    # A callable, so that the federation's name stays a setting and not a migration.
-    return settings.SITE_NAME
 
 
 class Column(models.Model):
@@ -85,6 +76,11 @@ class ArticleQuerySet(models.QuerySet):
         included once the clock passes it."""
         return self.filter(Article.live_condition(now))
 
+    def next_publication(self):
+        """When the next scheduled article goes live (the page cache expires then), or None."""
+        scheduled = self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        return scheduled.order_by("published_at").values_list("published_at", flat=True).first()
+
     # The review queue (待我处理), shared by the article list's filter and the
     # admin index panel.
     def awaiting_review(self):
@@ -117,6 +113,53 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("column").defer(
             "body", "body_text", "search_index", "title_index", "search_overflow"
         )
+
+    def for_saving(self):
+        """Articles to be changed and saved one by one (the admin's actions on the
+        list): in this one query everything a history version records, the body
+        too, and none of the large derived columns, which a save computes only
+        when it changes their sources (Article.DERIVED)."""
+        return self.defer(None).defer("body_text", "search_index", "title_index", "search_overflow")
+
+
+class Derived(NamedTuple):
+    """Columns that Article.save computes (`columns`) from other fields (`sources`)."""
+
+    sources: tuple
+    columns: tuple
+    compute: Callable  # compute(article, using) sets the columns
+
+
+def _clean_body(article, using):
+    # A picture pasted into the editor arrives as data: and is stored like an upload;
+    # one that cannot be kept is dropped and named by
+    # news.pictures.body_image_problems, which the admin shows.
+    article.body = clean_html(article.body, keep_image=keep_pasted_image, size_of=local_image_size)
+
+
+def _body_text(article, using):
+    article.body_text = html_to_text(article.body)
+
+
+def _excerpt(article, using):
+    article.excerpt = summarize(article.summary or prose_text(article.body), SUMMARY_LENGTH)
+
+
+def _search_columns(article, using):
+    index = search.backend_for(using).article_index(
+        article.title, article.summary, article.body_text
+    )
+    for name, value in index.items():
+        setattr(article, name, value)
+
+
+def _publish_time(article, using):
+    if article.status == Article.Status.PUBLISHED and article.published_at is None:
+        article.published_at = timezone.now()
+    if article.published_at is not None:
+        # Whole seconds: <time datetime> allows no microseconds (issue 9, item 15),
+        # and a time shown to the second must be the time stored.
+        article.published_at = article.published_at.replace(microsecond=0)
 
 
 class Article(models.Model):
@@ -202,13 +245,44 @@ class Article(models.Model):
         _("长文检索文本"), null=True, blank=True, editable=False
     )
 
+    # What save() derives from what, in the order it is computed. A save recomputes
+    # a row only when it saves one of the row's sources (named in update_fields, or,
+    # in a full save, changed since the article was loaded), and a recomputed
+    # column counts as changed for the rows below (issue 10, item 3). A new cover
+    # loses its metadata in fedsite.uploads (pre_save), not here.
+    DERIVED = (
+        # status: publishing (and any change of state) writes the body as cleaned by
+        # today's rules, so that no path (the bulk approve action saves only the
+        # status) publishes a body cleaned by older rules (issue 9, item 18).
+        Derived(("body", "status"), ("body",), _clean_body),
+        Derived(("body",), ("body_text",), _body_text),
+        Derived(("summary", "body"), ("excerpt",), _excerpt),
+        Derived(
+            ("title", "summary", "body_text"),
+            ("search_index", "title_index", "search_overflow"),
+            _search_columns,
+        ),
+        Derived(("status", "published_at"), ("published_at",), _publish_time),
+    )
+    DERIVED_SOURCES = frozenset(name for derived in DERIVED for name in derived.sources)
+    _stored_sources = None  # {source: value} as loaded or last saved
+
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["view_count", "body_text", "excerpt", "version", "cover_width",
-                         "cover_height", "search_index", "title_index", "search_overflow",
-                         "base_snapshot"],
+        excluded_fields=[
+            "view_count",
+            "body_text",
+            "excerpt",
+            "version",
+            "cover_width",
+            "cover_height",
+            "search_index",
+            "title_index",
+            "search_overflow",
+            "base_snapshot",
+        ],
         verbose_name=_("文章历史版本"),
-    )  # fmt: skip
+    )
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -231,41 +305,72 @@ class Article(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        # A new cover loses its metadata before it is stored (news.uploads, pre_save).
-        # A picture pasted into the editor arrives as data: and is stored like an
-        # upload; one that cannot be kept is dropped and named by
-        # news.uploads.body_image_problems, which the admin shows.
-        self.body = clean_html(self.body, keep_image=keep_pasted_image, size_of=local_image_size)
-        self.body_text = html_to_text(self.body)
-        self.excerpt = summarize(self.summary or prose_text(self.body), SUMMARY_LENGTH)
-        for name, value in search.article_index(self.title, self.summary, self.body_text).items():
-            setattr(self, name, value)
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        if self.published_at is not None:
-            # Whole seconds: <time datetime> allows no microseconds (issue 9, item 15),
-            # and a time shown to the second must be the time stored.
-            self.published_at = self.published_at.replace(microsecond=0)
         update_fields = kwargs.get("update_fields")
+        due = self._derived_due(update_fields)
+        self._load_sources(due)
+        using = kwargs.get("using") or router.db_for_write(Article, instance=self)
+        for derived in due:
+            derived.compute(self, using)
         if update_fields is not None:
-            # Derived columns follow whatever they derive from.
-            derived = set()
-            if {"body", "summary", "status"} & set(update_fields):
-                # Publishing writes the body as cleaned now, so that no path (the bulk
-                # approve action saves only the status) publishes a body cleaned by
-                # older rules, or not at all (issue 9, item 18).
-                derived |= {"body", "body_text", "excerpt"}
-            if {"title", "body", "summary", "status"} & set(update_fields):
-                derived |= {"search_index", "title_index", "search_overflow"}
-            if "status" in update_fields:
-                derived.add("published_at")
-            kwargs["update_fields"] = {*update_fields, *derived}
+            kwargs["update_fields"] = {*update_fields, *(c for d in due for c in d.columns)}
         super().save(*args, **kwargs)
+        self._remember(kwargs["update_fields"] if update_fields is not None else self.__dict__)
 
     def get_absolute_url(self):
         # The permalink names only the id: editing the title or moving the column
         # never breaks a link that has been shared.
         return reverse("news:article", kwargs={"pk": self.pk})
+
+    def _derived_due(self, update_fields):
+        """The rows of DERIVED that this save recomputes, in order."""
+        if update_fields is not None:
+            changed = set(update_fields)
+        elif self._state.adding or self._stored_sources is None:
+            changed = set(self.DERIVED_SOURCES)
+        else:
+            changed = {
+                name
+                for name in self.DERIVED_SOURCES.intersection(self.__dict__)
+                if name not in self._stored_sources
+                or self.__dict__[name] != self._stored_sources[name]
+            }
+        due = []
+        for derived in self.DERIVED:
+            if changed.intersection(derived.sources):
+                due.append(derived)
+                changed.update(derived.columns)
+        return due
+
+    def _load_sources(self, due):
+        """Load, in one query, the sources that the due rows read but this article
+        was loaded without (publishing from a list that deferred the body). A
+        deferred column that is only recomputed is never loaded."""
+        deferred, computed, missing = self.get_deferred_fields(), set(), set()
+        for derived in due:
+            missing.update(deferred.intersection(derived.sources) - computed)
+            computed.update(derived.columns)
+        if missing:
+            self.refresh_from_db(fields=missing)
+
+    def _remember(self, names):
+        """Keep the stored values of the sources among `names` (just loaded or
+        saved), for the next full save to compare with."""
+        stored = {
+            name: self.__dict__[name]
+            for name in self.DERIVED_SOURCES.intersection(names)
+            if name in self.__dict__
+        }
+        self._stored_sources = {**(self._stored_sources or {}), **stored}
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._remember(field_names)
+        return article
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        self._remember(self.DERIVED_SOURCES if fields is None else fields)
 
     @staticmethod
     def live_condition(now=None, prefix=""):
@@ -305,10 +410,12 @@ class Article(models.Model):
     def related(self):
         """相关稿件: the newest other live articles of the same column."""
         return (
-            Article.objects.live().in_column(self.column_id).exclude(pk=self.pk)
+            Article.objects.live()
+            .in_column(self.column_id)
+            .exclude(pk=self.pk)
             .only("id", "title", "published_at", "column_id", "is_pinned")
             .order_by("-published_at", "-id")
-        )  # fmt: skip
+        )
 
     def neighbours(self):
         """The previous (older) and next (newer) live articles in the same column."""
@@ -338,15 +445,21 @@ class ReviewEvent(models.Model):
         APPLY_CHANGE = "apply_change", _("修改稿审核通过")
 
     article = models.ForeignKey(
-        Article, on_delete=models.SET_NULL, null=True, related_name="review_events",
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="review_events",
         verbose_name=_("文章"),
-    )  # fmt: skip
+    )
     article_title = models.CharField(_("文章标题"), max_length=200)
     action = models.CharField(_("操作"), max_length=20, choices=Action.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("操作人"),
-    )  # fmt: skip
+    )
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     from_status = models.CharField(_("原状态"), max_length=10, choices=Article.Status.choices)
     to_status = models.CharField(_("新状态"), max_length=10, choices=Article.Status.choices)
@@ -367,8 +480,7 @@ class Attachment(models.Model):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("文章")
     )
-    title = models.CharField(_("名称"), max_length=200, blank=True,
-                             help_text=_("不填则用文件名。"))  # fmt: skip
+    title = models.CharField(_("名称"), max_length=200, blank=True, help_text=_("不填则用文件名。"))
     file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/", max_length=255)
     original_name = models.CharField(_("原文件名"), max_length=255, editable=False)
     file_type = models.CharField(_("类型"), max_length=10, editable=False)
@@ -393,124 +505,4 @@ class Attachment(models.Model):
 
     @property
     def type_label(self):
-        from .attachments import type_label
-
         return type_label(self.file_type)
-
-
-# The emblem shipped with the site (static/img/emblem.svg, rasterised), used until
-# staff upload the federation's own logo.
-DEFAULT_LOGO = "img/emblem-512.png"
-LOGO_MIN_SIZE = 200
-
-
-def validate_logo(file):
-    """The logo is the share picture of every article without a cover: WeChat and
-    Open Graph previews take PNG or JPEG of at least 200×200 pixels."""
-    extension = inspect_image(file)
-    if extension not in {"png", "jpg"}:
-        raise ValidationError(_("网站标志请上传 PNG 或 JPG 图片。"), code="logo_format")
-    try:
-        with Image.open(file) as image:
-            width, height = image.size
-    finally:
-        file.seek(0)
-    if min(width, height) < LOGO_MIN_SIZE:
-        raise ValidationError(
-            _("网站标志至少 %(min)s×%(min)s 像素（此图 %(width)s×%(height)s），分享预览才清楚。"),
-            code="logo_too_small",
-            params={"min": LOGO_MIN_SIZE, "width": width, "height": height},
-        )
-
-
-def site_logo_upload_to(instance, filename):
-    # As the WeChat QR code (news.uploads.site_image_upload_to): named by content.
-    return generated_name("site", inspect_image(instance.logo.file))
-
-
-class SiteProfile(models.Model):
-    """The site's own particulars, edited by staff: the footer Chinese public sites
-    carry, the rights hotline and the WeChat account. One row (see `current`)."""
-
-    host_organization = models.CharField(_("主办单位"), max_length=100, default=default_source)
-    address = models.CharField(_("地址"), max_length=200, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=50, blank=True)
-    email = models.EmailField(_("电子邮箱"), blank=True)
-    postcode = models.CharField(_("邮编"), max_length=10, blank=True)
-    site_code = models.CharField(
-        _("网站标识码"), max_length=20, blank=True, help_text=_("政府网站标识码，如 1300000001。")
-    )
-    icp_number = models.CharField(_("ICP备案号"), max_length=50, blank=True)
-    police_number = models.CharField(_("公安备案号"), max_length=50, blank=True)
-    hotline = models.CharField(_("维权热线"), max_length=20, default="12338")
-    hotline_label = models.CharField(_("热线名称"), max_length=50, default="妇女维权公益服务热线")
-    wechat_name = models.CharField(_("微信公众号名称"), max_length=50, blank=True)
-    wechat_qr = models.ImageField(
-        _("微信公众号二维码"),
-        upload_to=site_image_upload_to,
-        blank=True,
-        validators=[validate_image],
-    )
-    logo = models.ImageField(
-        _("网站标志"),
-        upload_to=site_logo_upload_to,
-        blank=True,
-        validators=[validate_logo],
-        help_text=_(
-            "正方形的 PNG 或 JPG 图片，至少 200×200 像素。显示在页头，并作为没有封面的文章"
-            "分享到微信等处时的图片。不上传则使用网站自带的梅花标志。"
-        ),
-    )
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("网站信息")
-        verbose_name_plural = _("网站信息")
-
-    def __str__(self):
-        return str(_("网站信息"))
-
-    @classmethod
-    def current(cls):
-        """The one profile; the defaults, unsaved, until staff first save it (so a
-        page view never writes)."""
-        return cls.objects.order_by("id").first() or cls()
-
-    @property
-    def logo_url(self):
-        """The uploaded logo, or the shipped emblem (a site-relative address)."""
-        return self.logo.url if self.logo else static(DEFAULT_LOGO)
-
-
-class ExternalLink(models.Model):
-    """Links shown in every page's footer: the national and provincial federations."""
-
-    name = models.CharField(_("名称"), max_length=50)
-    url = models.URLField(_("网址"))
-    order = models.PositiveSmallIntegerField(_("排序"), default=0)
-
-    class Meta:
-        ordering = ["order", "id"]
-        verbose_name = _("友情链接")
-        verbose_name_plural = _("友情链接")
-
-    def __str__(self):
-        return self.name
-
-
-class ErrorReport(models.Model):
-    """我要纠错: a reader's report of an error on a page, for staff to handle."""
-
-    page_url = models.CharField(_("出错页面"), max_length=500, blank=True)
-    description = models.TextField(_("问题描述"), max_length=2000)
-    contact = models.CharField(_("联系方式"), max_length=100, blank=True)
-    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
-    handled = models.BooleanField(_("已处理"), default=False)
-
-    class Meta:
-        ordering = ["handled", "-created_at"]
-        verbose_name = _("纠错留言")
-        verbose_name_plural = _("纠错留言")
-
-    def __str__(self):
-        return self.description[:30]

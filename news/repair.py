@@ -174,23 +174,6 @@ def _looks_like_heading(text):
     return len(text) <= 30 and not any(mark in text for mark in _SENTENCE_PUNCTUATION)
 
 
-def read_text(raw):
-    """Decode a file's bytes: UTF-16 when it starts with its byte-order mark (Excel's
-    "Unicode text"), UTF-8 (with or without BOM), else GB18030, the encoding Chinese
-    Windows and WPS save plain text in."""
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("utf-8", errors="replace")
-
-
 def repair_report(text, column_names=()):
     """Turn a report's text (or HTML) into a title, blocks and a list of problems.
 
@@ -216,5 +199,6 @@ def repair_report(text, column_names=()):
         column_name = lines.pop(0)
     title = lines.pop(0)
     blocks = [("h2" if _looks_like_heading(line) else "p", line) for line in lines]
-    return Report(title=title, column_name=column_name, blocks=blocks, problems=problems,
-                  fixes=fixes)  # fmt: skip
+    return Report(
+        title=title, column_name=column_name, blocks=blocks, problems=problems, fixes=fixes
+    )

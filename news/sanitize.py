@@ -20,11 +20,12 @@ import nh3
 
 from fedsite.text import clean_text
 
-ALLOWED_TAGS = {
-    "p", "br", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "b", "em", "i", "u", "s",
-    "sub", "sup", "blockquote", "ul", "ol", "li", "a", "img", "figure", "figcaption", "hr",
-    "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
-}  # fmt: skip
+ALLOWED_TAGS = set(
+    """
+    p br h1 h2 h3 h4 h5 h6 strong b em i u s sub sup blockquote ul ol li a img
+    figure figcaption hr table caption thead tbody tfoot tr th td
+    """.split()
+)
 
 # No style, class or id anywhere: styles can hide or overlay content, and Word/WPS
 # pastes arrive soaked in them.
@@ -44,21 +45,42 @@ LINK_SCHEMES = {"http", "https", "mailto", "tel"}
 URL_SCHEMES = LINK_SCHEMES | {"data", "file"}
 
 # Elements removed together with their content, not just unwrapped.
-DROP_WITH_CONTENT = {"script", "style", "title", "head", "noscript", "template", "iframe",
-                     "object", "textarea", "select", "xml", "svg", "math"}  # fmt: skip
+DROP_WITH_CONTENT = set(
+    """
+    script style title head noscript template iframe object textarea select xml svg
+    math
+    """.split()
+)
 
 # The page's <h1> is the title; headings inside the body start at h2 and stop at h4.
 HEADING_RENAMES = {"h1": "h2", "h5": "h4", "h6": "h4"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 VOID = {"br", "hr", "img"}
-BLOCKS = {"p", "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "figure", "figcaption", "hr",
-          "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td"}  # fmt: skip
+BLOCKS = set(
+    """
+    p h2 h3 h4 blockquote ul ol li figure figcaption hr table caption thead tbody
+    tfoot tr th td
+    """.split()
+)
 INLINE_FORMATTING = {"strong", "b", "em", "i", "u", "s", "sub", "sup"}
 # What the server adds to an <img>; not part of what an editor wrote (see editorial_form).
 SERVER_IMAGE_ATTRIBUTES = {"loading", "decoding", "width", "height"}
 # Attribute order when writing a tag back: fixed, so output is byte-identical.
-ATTRIBUTE_ORDER = ["href", "src", "alt", "title", "width", "height", "loading", "decoding",
-                   "rel", "start", "colspan", "rowspan", "scope"]  # fmt: skip
+ATTRIBUTE_ORDER = [
+    "href",
+    "src",
+    "alt",
+    "title",
+    "width",
+    "height",
+    "loading",
+    "decoding",
+    "rel",
+    "start",
+    "colspan",
+    "rowspan",
+    "scope",
+]
 _RANK = {name: index for index, name in enumerate(ATTRIBUTE_ORDER)}
 # Typed indentation: the stylesheet indents paragraphs 2em already.
 _INDENT = " \t\n\r\f\u00a0\u3000"

@@ -20,7 +20,10 @@ PostgreSQL 15 serves it from the index. SQLite keeps the same tokens as a string
 (" 市妇 妇联 联组 … ") and matches a phrase as a substring of it, which gives the same
 answers, by a scan.
 
-The index is computed in Article.save(); `manage.py rebuild_search_index` rebuilds it.
+Which of the two a queryset uses is decided once, from the queryset's own database
+(`backend_for(queryset.db)`), and the `matches` lookup compiles per database, as
+Django's own functions do. The index is computed in Article.save();
+`manage.py rebuild_search_index` rebuilds it.
 """
 
 import re
@@ -29,9 +32,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import opencc
-from django.db import connection, models
+from django.core.exceptions import EmptyResultSet
+from django.db import connections, models
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from .fields import SearchIndexField
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A chunk is a stretch of characters and words with no separator in it; within a
@@ -40,7 +46,9 @@ _CHUNK = re.compile(rf"[{HAN}a-z0-9]+")
 _RUN = re.compile(rf"[{HAN}]+|[a-z0-9]+")
 _IS_HAN = re.compile(rf"[{HAN}]")
 
-# PostgreSQL only: GIN indexes over the tsvectors (created by migration 0006).
+# PostgreSQL only: GIN indexes over the tsvectors. Migration 0006 created them with
+# its own copy of these statements; generate_corpus drops and rebuilds them around
+# a bulk load.
 GIN_INDEXES = {
     "article_search_gin": "CREATE INDEX IF NOT EXISTS article_search_gin ON news_article "
     "USING gin (search_index)",
@@ -48,10 +56,10 @@ GIN_INDEXES = {
     "USING gin (title_index)",
 }
 
-MAX_QUERY_LENGTH = 50
+MAX_QUERY_LENGTH = 50  # characters of a query kept; more is cut, never an error
 MAX_WORD_LENGTH = 64  # Latin/digit runs longer than this are not indexed
 # PostgreSQL's limit for one tsvector is 1 MB; stay well below it.
-MAX_TSVECTOR_BYTES = 900_000  # characters of a query kept; more is cut, never an error
+MAX_TSVECTOR_BYTES = 900_000
 MAX_TERMS = 6
 # PostgreSQL stores at most this position; later tokens share it (phrase matching
 # there is approximate, ~8,000 characters into a body).
@@ -90,49 +98,6 @@ def document_chunks(text):
 
 
 # -- The index ------------------------------------------------------------------
-
-
-class SearchIndexField(models.TextField):
-    """A tsvector on PostgreSQL, the token string elsewhere (see the module doc)."""
-
-    def db_type(self, connection):
-        return "tsvector" if connection.vendor == "postgresql" else "text"
-
-
-@SearchIndexField.register_lookup
-class Matches(models.Lookup):
-    """search_index__matches=<tsquery literal on PostgreSQL, LIKE pattern elsewhere>."""
-
-    lookup_name = "matches"
-
-    def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        if connection.vendor == "postgresql":
-            return f"{lhs} @@ ({rhs})::tsquery", [*lhs_params, *rhs_params]
-        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
-
-
-def index_value(*texts):
-    """The value stored in a SearchIndexField for the current database: the tokens of
-    the texts, with a gap between texts so that no phrase runs from one into the next."""
-    if connection.vendor == "postgresql":
-        return _tsvector_literal(texts)[0]
-    return _token_string(texts)
-
-
-def article_index(title, summary, body_text):
-    """The search columns of an article: search_index, title_index, and
-    search_overflow, the folded text kept only when a long article outgrows what a
-    PostgreSQL tsvector can record (16,383 positions, 256 per token), so that a
-    phrase late in a long work report is still found (see `matching`)."""
-    texts = (title, summary, body_text)
-    if connection.vendor == "postgresql":
-        literal, saturated = _tsvector_literal(texts)
-        overflow = "\n".join(normalize(text) for text in texts) if saturated else None
-    else:
-        literal, overflow = _token_string(texts), None
-    return {"search_index": literal, "title_index": index_value(title), "search_overflow": overflow}
 
 
 def _tsvector_literal(texts):
@@ -181,6 +146,16 @@ class Query:
 
     def __bool__(self):
         return bool(self.terms)
+
+    def every_token(self):
+        """The same tokens, each a term of its own, so that positions no longer
+        matter: what a long article's capped tsvector can still answer exactly."""
+        terms = []
+        for term in self.terms:
+            for index, token in enumerate(term.tokens):
+                prefix = term.prefix_last and index == len(term.tokens) - 1
+                terms.append(Term(tokens=(token,), prefix_last=prefix, text=token))
+        return Query(terms=tuple(terms), text=self.text)
 
 
 # Control characters, and lone surrogates (which OpenCC cannot encode).
@@ -236,6 +211,145 @@ def like_patterns(query):
         text = " " + " ".join(term.tokens) + ("" if term.prefix_last else " ")
         patterns.append(text)
     return patterns
+
+
+# -- The lookup and the backends ------------------------------------------------
+
+
+@SearchIndexField.register_lookup
+class Matches(models.Lookup):
+    """`search_index__matches=<Query>`: the index holds every term of the query as a
+    phrase. Compiled per database, as Django's own functions are (ConcatPair): a
+    tsquery against the tsvector on PostgreSQL, a LIKE per term against the token
+    string elsewhere. A query without terms matches nothing."""
+
+    lookup_name = "matches"
+    prepare_rhs = False  # the right-hand side is a Query, not a column value
+
+    def as_sql(self, compiler, connection):
+        if not self.rhs:
+            raise EmptyResultSet
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        patterns = [f"%{pattern}%" for pattern in like_patterns(self.rhs)]
+        sql = " AND ".join(f"{lhs} LIKE %s" for _ in patterns)
+        return f"({sql})", [param for pattern in patterns for param in (*lhs_params, pattern)]
+
+    def as_postgresql(self, compiler, connection):
+        if not self.rhs:
+            raise EmptyResultSet
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} @@ (%s)::tsquery", [*lhs_params, tsquery(self.rhs)]
+
+
+class SearchBackend:
+    """What differs between databases, behind one interface: how the index is stored
+    (`article_index`, `index_value`), which rows match (`matching`), and how the
+    newest matches are found (`newest_ids`). Pick one with `backend_for`."""
+
+    indexes = {}  # name -> CREATE INDEX statement, for the index columns
+
+    def index_value(self, *texts):
+        """The value stored in a SearchIndexField: the tokens of the texts, with a
+        gap between texts so that no phrase runs from one into the next."""
+        raise NotImplementedError
+
+    def article_index(self, title, summary, body_text):
+        """An article's search columns: search_index, title_index, search_overflow."""
+        return {
+            "search_index": self.index_value(title, summary, body_text),
+            "title_index": self.index_value(title),
+            "search_overflow": None,
+        }
+
+    def matching(self, queryset, query, field="search_index"):
+        """`queryset` narrowed to rows whose `field` index matches every term."""
+        return queryset.filter(**{f"{field}__matches": query})
+
+    def newest_ids(self, matches, queryset, upto):
+        """Ids of the newest `upto` rows of `matches` (a subset of `queryset`,
+        ordered newest first)."""
+        return list(matches.values_list("id", flat=True)[:upto])
+
+
+class TokenStringSearch(SearchBackend):
+    """SQLite (and any database but PostgreSQL): the tokens as a string
+    (" 市妇 妇联 | 家政 "), a phrase found as a substring of it, by a scan."""
+
+    def index_value(self, *texts):
+        return _token_string(texts)
+
+
+# How many of the newest articles to look through before asking the index for every
+# match: enough that a word in 2% of articles fills the page from them.
+WINDOW_FACTOR = 50
+
+
+class PostgresSearch(SearchBackend):
+    """PostgreSQL: a tsvector with a GIN index, a phrase found by a tsquery."""
+
+    indexes = GIN_INDEXES
+
+    def index_value(self, *texts):
+        return _tsvector_literal(texts)[0]
+
+    def article_index(self, title, summary, body_text):
+        # search_overflow is the folded text, kept only when a long article outgrows
+        # what a tsvector can record (16,383 positions, 256 per token), so that a
+        # phrase late in a long work report is still found (see `matching`).
+        texts = (title, summary, body_text)
+        literal, saturated = _tsvector_literal(texts)
+        overflow = "\n".join(normalize(text) for text in texts) if saturated else None
+        return {
+            "search_index": literal,
+            "title_index": self.index_value(title),
+            "search_overflow": overflow,
+        }
+
+    def matching(self, queryset, query, field="search_index"):
+        if field != "search_index":
+            return super().matching(queryset, query, field)
+        # All tokens present (GIN, exact), and then either the phrases match the
+        # positions, or, for a long article whose positions were capped, the terms
+        # occur in its folded text.
+        overflow = models.Q(search_overflow__isnull=False)
+        for term in query.terms:
+            overflow &= models.Q(search_overflow__contains=term.text)
+        return queryset.filter(
+            models.Q(search_index__matches=query.every_token())
+            & (models.Q(search_index__matches=query) | overflow)
+        )
+
+    def newest_ids(self, matches, queryset, upto):
+        """PostgreSQL's planner estimates a phrase's rows as if its character pairs
+        were independent, so for a common word it expects a handful of rows and
+        reads every match through the GIN index (38,000 rows, 700 ms for 婚姻家庭纠纷
+        in the 100,000 article benchmark). So first look only among the newest
+        WINDOW_FACTOR * upto articles: if they hold enough matches, those are exactly
+        the newest ones (every match outside the window is older). Otherwise the
+        word is rare, and the index serves its few matches quickly."""
+        everything = matches.values_list("id", flat=True)
+        # The window is given by the publish time of its oldest article (one short
+        # index scan), not as "id IN (newest ...)", which the planner turns into a
+        # nested loop re-reading the window for every match.
+        newest = queryset.order_by("-published_at", "-id").values_list("published_at", flat=True)
+        boundary = list(newest[WINDOW_FACTOR * upto - 1 : WINDOW_FACTOR * upto])
+        if boundary:
+            ids = list(everything.filter(published_at__gte=boundary[0])[:upto])
+            if len(ids) == upto:
+                return ids
+        return list(everything[:upto])
+
+
+BACKENDS = {"postgresql": PostgresSearch()}
+
+
+def backend_for(alias):
+    """The search backend of the database `alias` (a queryset's `.db`)."""
+    return BACKENDS.get(connections[alias].vendor, TokenStringSearch())
+
+
+def matching(queryset, query, field="search_index"):
+    return backend_for(queryset.db).matching(queryset, query, field)
 
 
 # -- Showing results ------------------------------------------------------------
@@ -310,45 +424,6 @@ def _match_spans(folded, needles):
     return merged
 
 
-def tsquery_all(query):
-    """Every token of every term, ANDed, without positions: what a long article's
-    capped tsvector can still answer exactly, straight from the GIN index."""
-    operands = []
-    for term in query.terms:
-        for index, token in enumerate(term.tokens):
-            prefix = ":*" if term.prefix_last and index == len(term.tokens) - 1 else ""
-            operands.append(f"'{token}'{prefix}")
-    return " & ".join(operands)
-
-
-def matching(queryset, query, field="search_index"):
-    """`queryset` narrowed to rows whose `field` index matches every term."""
-    if connection.vendor == "postgresql":
-        if field != "search_index":
-            return queryset.filter(**{f"{field}__matches": tsquery(query)})
-        # All tokens present (GIN, exact), and then either the phrases match the
-        # positions, or, for a long article whose positions were capped, the terms
-        # occur in its folded text.
-        overflow = models.Q(search_overflow__isnull=False)
-        for term in query.terms:
-            overflow &= models.Q(search_overflow__contains=term.text)
-        return queryset.filter(
-            models.Q(search_index__matches=tsquery_all(query))
-            & (models.Q(search_index__matches=tsquery(query)) | overflow)
-        )
-    for pattern in like_patterns(query):
-        queryset = queryset.filter(**{f"{field}__matches": f"%{pattern}%"})
-    return queryset
-
-
-def not_matching(queryset, query, field):
-    if connection.vendor == "postgresql":
-        return queryset.exclude(**{f"{field}__matches": tsquery(query)})
-    return queryset.exclude(
-        pk__in=matching(queryset.model.objects.all(), query, field).values("pk")
-    )
-
-
 @dataclass
 class ResultPage:
     """One page of results: title matches first, newest first, then the rest,
@@ -378,39 +453,8 @@ def ranked_parts(queryset, query):
     matches, each newest first."""
     newest = ("-published_at", "-id")
     in_title = matching(queryset, query, "title_index").order_by(*newest)
-    elsewhere = not_matching(matching(queryset, query), query, "title_index").order_by(*newest)
+    elsewhere = matching(queryset, query).exclude(title_index__matches=query).order_by(*newest)
     return in_title, elsewhere
-
-
-# How many of the newest articles to look through before asking the index for every
-# match: enough that a word in 2% of articles fills the page from them.
-WINDOW_FACTOR = 50
-
-
-def newest_ids(matches, queryset, upto):
-    """Ids of the newest `upto` rows of `matches` (a subset of `queryset`, ordered
-    newest first), cheaply for common and for rare words alike.
-
-    PostgreSQL's planner estimates a phrase's rows as if its character pairs were
-    independent, so for a common word it expects a handful of rows and reads every
-    match through the GIN index (38,000 rows, 700 ms for 婚姻家庭纠纷 in the 100,000
-    article benchmark). So first look only among the newest WINDOW_FACTOR * upto
-    articles: if they hold enough matches, those are exactly the newest ones (every
-    match outside the window is older). Otherwise the word is rare, and the index
-    serves its few matches quickly."""
-    everything = matches.values_list("id", flat=True)
-    if connection.vendor != "postgresql":
-        return list(everything[:upto])
-    # The window is given by the publish time of its oldest article (one short
-    # index scan), not as "id IN (newest ...)", which the planner turns into a
-    # nested loop re-reading the window for every match.
-    newest = queryset.order_by("-published_at", "-id").values_list("published_at", flat=True)
-    boundary = list(newest[WINDOW_FACTOR * upto - 1 : WINDOW_FACTOR * upto])
-    if boundary:
-        ids = list(everything.filter(published_at__gte=boundary[0])[:upto])
-        if len(ids) == upto:
-            return ids
-    return list(everything[:upto])
 
 
 def result_page(queryset, query, number, size=20, limit=1000):
@@ -423,6 +467,7 @@ def result_page(queryset, query, number, size=20, limit=1000):
     start = (number - 1) * size
     if start >= limit:
         return None
+    newest_ids = backend_for(queryset.db).newest_ids
     in_title, elsewhere = ranked_parts(queryset, query)
     title_ids = newest_ids(in_title, queryset, start + size + 1)
     page_ids = title_ids[start : start + size + 1]
@@ -437,7 +482,8 @@ def result_page(queryset, query, number, size=20, limit=1000):
     has_next = len(page_ids) > size and start + size < limit
     page_ids = page_ids[:size]
     found = (
-        queryset.model.objects.select_related("column")
+        queryset.model.objects.using(queryset.db)
+        .select_related("column")
         .defer("body", "search_index", "title_index", "search_overflow")
         .in_bulk(page_ids)
     )

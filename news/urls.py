@@ -1,9 +1,9 @@
-from django.templatetags.static import static
 from django.urls import path
-from django.views.generic import RedirectView, TemplateView
+from django.views.generic import TemplateView
+
+from fedsite.cache import cache_public_page as cached
 
 from . import attachments, feeds, views
-from .cache import cache_public_page as cached
 
 app_name = "news"
 
@@ -18,8 +18,6 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article_detail, name="article"),
     path("articles/<int:pk>/qr.svg", cached(views.article_qr), name="article_qr"),
     path("search/", views.search, name="search"),
-    path("jiucuo/", views.report_error, name="report_error"),
-    path("jiucuo/thanks/", views.report_error_done, name="report_error_done"),
     path("attachments/<int:pk>/", attachments.download, name="attachment"),
     path("feed/", cached(feeds.LatestArticlesFeed()), name="feed"),
     path("feed/atom/", cached(feeds.LatestArticlesAtomFeed()), name="feed_atom"),
@@ -28,6 +26,4 @@ urlpatterns = [
     # What a feed is and every feed's address (the footer's RSS link): a browser shows
     # a feed itself as raw XML (issue 9, item 12).
     path("feeds/", cached(TemplateView.as_view(template_name="news/feeds.html")), name="feeds"),
-    # Pages without an icon link (the admin's) make browsers ask for this address.
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.ico")), name="favicon"),
 ]

@@ -3,19 +3,18 @@ from collections import defaultdict
 from urllib.parse import urlencode
 
 import segno
-from django.contrib import messages
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
-from . import parameters
-from .forms import ErrorReportForm, SearchForm
+from fedsite import parameters
+
+from .forms import SearchForm
 from .models import Article, Column
 from .search import has_match, highlight, parse_query, result_page, snippet
 from .workflow import can_preview
@@ -65,7 +64,7 @@ class ArticleListView(ListView):
         return Article.objects.live().for_listing()
 
     def paginate_queryset(self, queryset, page_size):
-        # ?page= by the rule the page cache shares (news.parameters); Django's own
+        # ?page= by the rule the page cache shares (fedsite.parameters); Django's own
         # reading would take ?page=٣ as 3 and ?page=last as a page.
         self.kwargs[self.page_kwarg] = parameters.read(self.request, "page", default=1)
         return super().paginate_queryset(queryset, page_size)
@@ -130,37 +129,6 @@ def article_qr(request, pk):
         buffer, kind="svg", scale=4, border=2, dark="#000", light="#fff", title=_("本文二维码")
     )
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
-
-
-@require_GET
-def robots_txt(request):
-    # The admin's address is not listed: DJANGO_ADMIN_PATH is kept out of sight, and
-    # robots.txt is the first file a scanner reads. Nothing links to it anyway.
-    lines = [
-        "User-agent: *",
-        "Disallow: /ckeditor/",
-        "Disallow: /reader/",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
-
-
-def report_error(request):
-    """我要纠错: readers tell staff about an error; staff see it in the admin."""
-    if request.method == "POST":
-        form = ErrorReportForm(request.POST)
-        if form.is_valid():
-            if not form.cleaned_data.get("website"):  # a filled honeypot is a robot
-                form.save()
-            messages.success(request, _("谢谢！您的纠错信息已经提交，我们会尽快核实处理。"))
-            return redirect("news:report_error_done")
-    else:
-        form = ErrorReportForm(initial={"page_url": request.GET.get("page", "")[:500]})
-    return render(request, "news/report_error.html", {"form": form})
-
-
-def report_error_done(request):
-    return render(request, "news/report_error_done.html")
 
 
 SEARCH_PAGE_SIZE = 20

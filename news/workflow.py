@@ -10,14 +10,30 @@ separate draft (修改稿, `revision_of`) and goes through the same review; appr
 it copies it onto the published article, whose address never changes. So no
 editor alone can ever change what the public sees.
 
-Each function checks the permission, changes the state inside a transaction and
+Each transition checks the permission, changes the state inside a transaction and
 records a ReviewEvent, the audit trail.
+
+This module decides; whoever asks only shows the answer. The admin's article form,
+a management command or an API ask the same three questions:
+- actions_for(article, user): which transitions (and so which buttons) the user may
+  take now. check() refuses any other with the reason, in Chinese.
+- article_save_edit(edited=..., by=...): what saving an edit means in the article's
+  state (saved, kept as a 修改稿, recalled from review, nothing to save, refused as
+  stale), returned as an Outcome.
+- take_action(action, ...): a transition taken, or refused, as an Outcome.
 """
 
+import enum
+from dataclasses import dataclass
+
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Article, Attachment, ReviewEvent
 from .sanitize import editorial_form
@@ -79,6 +95,15 @@ def becomes_change(article, by):
     return article.status == Status.PUBLISHED and not can_publish(by)
 
 
+def edit_target(article, by):
+    """Where an edit of the stored `article` by `by` is kept, and so what a button
+    pressed with that save acts on: the article itself, or for an editor's edit of a
+    published article its open 修改稿 (None while there is none)."""
+    if not becomes_change(article, by):
+        return article
+    return article.pending_changes.order_by("-id").first()
+
+
 def recalls(article, by, changed):
     """Whether `by` changing the stored `article` takes it out of the review queue:
     what the reviewer approves must be what they reviewed, but a reviewer's own
@@ -98,9 +123,12 @@ def can_preview(user):
     )
 
 
-def is_public_or_scheduled(article):
-    """Published, whether already visible or waiting for its time."""
-    return article.status == Status.PUBLISHED
+def may_change_attachments(article, user):
+    """Attachments of a published article are public, and those of a submitted one
+    are what the reviewer is reviewing: editors change them through a 修改稿, or after
+    the article is sent back."""
+    locked = article is not None and article.status in {Status.PUBLISHED, Status.REVIEW}
+    return not locked or can_publish(user)
 
 
 def _require(condition, message, code=None):
@@ -109,9 +137,10 @@ def _require(condition, message, code=None):
 
 
 # -- What each transition requires ------------------------------------------------
-# Asked twice: by the article form before anything is saved (a refusal then leaves
-# the page as it was typed, nothing lost) and by the transition itself, under the
-# row lock, in case something changed in between.
+# The one place that says who may do what in which state. Asked by actions_for()
+# (which buttons to show), by the article form before anything is saved (a refusal
+# then leaves the page as it was typed, nothing lost) and by the transition itself,
+# under the row lock, in case something changed in between.
 
 
 def check_submit(*, article, by):
@@ -290,9 +319,11 @@ def article_propose_change(*, article, edited, by):
         return None
     if is_new:
         change = Article(
-            revision_of=article, created_by=by, column=article.column,
+            revision_of=article,
+            created_by=by,
+            column=article.column,
             base_snapshot=snapshot(article),
-        )  # fmt: skip
+        )
     for name in [*CONTENT_FIELDS, "published_at"]:
         setattr(change, name, getattr(edited, name))
     change.status = Status.DRAFT
@@ -305,16 +336,233 @@ def article_propose_change(*, article, edited, by):
         # so that approving it keeps them unless the editor removed them.
         Attachment.objects.bulk_create(
             Attachment(
-                article=change, title=old.title, file=old.file.name,
-                original_name=old.original_name, file_type=old.file_type, size=old.size,
+                article=change,
+                title=old.title,
+                file=old.file.name,
+                original_name=old.original_name,
+                file_type=old.file_type,
+                size=old.size,
                 order=old.order,
             )
             for old in article.attachments.all()
-        )  # fmt: skip
+        )
     return change
 
 
-# -- One entry point per question, for the article form's buttons -----------------
+@transaction.atomic
+def article_create(*, article, by):
+    """A new article is a draft, whatever made it (the article form, an import) and
+    whatever status it was given; `by` is its writer, None for an import."""
+    article.created_by = by
+    article.status = Status.DRAFT
+    article._history_user = by
+    article.save()
+    return article
+
+
+def articles_pin(*, articles, by, pinned):
+    """Pin (or unpin) `articles`; returns how many changed. A 修改稿 is never pinned:
+    the pin belongs to the published article. Each pin goes through save(), not
+    update(): it is a version in the history and bumps the edit version, so a form
+    opened before cannot silently undo it."""
+    count = 0
+    for article in articles.filter(revision_of__isnull=True).exclude(is_pinned=pinned):
+        article.is_pinned = pinned
+        _save(article, by, ["is_pinned"])
+        count += 1
+    return count
+
+
+# -- Outcomes: what came of a save or a transition, for the caller to show ----------
+
+
+class Kind(enum.StrEnum):
+    SAVED = "saved"  # the article itself was saved
+    RECALLED = "recalled"  # saved, and so taken out of the review queue
+    PROPOSED = "proposed"  # kept as a 修改稿; what the public sees is unchanged
+    UNCHANGED = "unchanged"  # nothing to save: no version, no recall
+    TAKEN = "taken"  # a transition was taken
+    REFUSED = "refused"  # nothing changed; the messages say why
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """`article` is what it left: the article, the 修改稿 an edit was kept in, the
+    article a 修改稿 was copied onto (None for many articles at once). `messages`:
+    (level, text) pairs, with the levels of django.contrib.messages."""
+
+    kind: Kind
+    article: Article | None
+    messages: tuple = ()
+
+
+def _said(level, *texts):
+    return tuple((level, str(text)) for text in texts)
+
+
+def _refused(article, error):
+    reasons = getattr(error, "messages", [str(error)])  # PermissionDenied has one
+    return Outcome(Kind.REFUSED, article, _said(messages.ERROR, *reasons))
+
+
+NOTHING_CHANGED = gettext_lazy("没有改动，网站上的版本保持不变。")
+KEPT_AS_CHANGE = gettext_lazy(
+    "这篇文章已经发布，您的修改已另存为修改稿，审核通过后才会替换网站上的版本。"
+)
+RECALLED = gettext_lazy("文章已修改，退出审核队列，成为草稿；改好后请重新提交审核。")
+
+
+# -- Saving an edit -------------------------------------------------------------------
+
+
+@transaction.atomic
+def check_edit(*, article, by, opened_version=None):
+    """Refuse a save of `article` that would overwrite a colleague's work: one made
+    from a version that is no longer current (the optimistic lock), or an editor's
+    edit of a published article that already has an open 修改稿 (they are sent to it).
+    Locks the row until the caller's transaction commits, so two saves cannot both
+    pass."""
+    if article.pk is None:
+        return
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    if opened_version is not None and current.version != opened_version:
+        last = current.history.select_related("history_user").order_by("-history_date").first()
+        who = str(last.history_user) if last and last.history_user else _("另一位同事")
+        when = date_format(timezone.localtime(current.updated_at), "Y-m-d H:i:s")
+        message = _(
+            "保存被拒绝：%(who)s 在 %(when)s 修改了这篇文章（您打开的是之前的版本）。"
+            "您的修改没有丢失，仍在下方表单中：请复制出来，或在新窗口打开文章查看对方的版本，"
+            "合并后再保存。"
+        )
+        raise ValidationError(message % {"who": who, "when": when}, code="stale")
+    if not becomes_change(current, by):
+        return
+    pending = current.pending_changes.select_related("created_by").order_by("-id").first()
+    if pending is None:
+        return
+    message = _(
+        "保存被拒绝：%(who)s 在 %(when)s 已为这篇文章保存了一份修改稿。"
+        "为免互相覆盖，请在那份修改稿里继续修改：%(url)s 。"
+        "您的修改没有丢失，仍在下方表单中，可以复制过去。"
+    )
+    who = str(pending.created_by) if pending.created_by else _("另一位同事")
+    when = date_format(timezone.localtime(pending.updated_at), "Y-m-d H:i")
+    url = reverse("admin:news_article_change", args=[pending.pk])
+    raise ValidationError(message % {"who": who, "when": when, "url": url}, code="change_open")
+
+
+@transaction.atomic
+def article_save_edit(*, edited, by, opened_version=None):
+    """Save `edited`, a stored article with changed values not yet saved, by the rule
+    of the article's stored state:
+    - an editor's edit of a published article is kept as a 修改稿 (PROPOSED);
+    - an editor's change to a submitted article takes it out of review (RECALLED);
+    - otherwise the article is saved (SAVED), or nothing is when nothing changed;
+    - a save from an outdated version, or beside an open 修改稿, is REFUSED.
+    A save never changes the workflow state (a restored old version carries its old
+    status): only the transitions do. `opened_version` is the version the edit
+    started from; by default the one `edited` was read at."""
+    opened_version = edited.version if opened_version is None else opened_version
+    try:
+        check_edit(article=edited, by=by, opened_version=opened_version)
+    except ValidationError as error:
+        return _refused(edited, error)
+    article = Article.objects.get(pk=edited.pk)  # locked by check_edit
+    if becomes_change(article, by):
+        change = article_propose_change(article=article, edited=edited, by=by)
+        if change is None:
+            return Outcome(Kind.UNCHANGED, article, _said(messages.INFO, NOTHING_CHANGED))
+        return Outcome(Kind.PROPOSED, change, _said(messages.WARNING, KEPT_AS_CHANGE))
+    if article.status == Status.PUBLISHED and edited.published_at is None:
+        edited.published_at = article.published_at
+    changed = edited_fields(article, edited)
+    if "body" not in changed:
+        # The same text as CKEditor wrote it back: keep the stored body (it has the
+        # pictures' sizes, which CKEditor drops).
+        edited.body = article.body
+    outcome = Outcome(Kind.SAVED, edited)
+    if recalls(article, by, changed):
+        article_recall(article=article, by=by)
+        outcome = Outcome(Kind.RECALLED, edited, _said(messages.WARNING, RECALLED))
+    for name in ("status", "review_comment", "revision_of_id", "created_by_id"):
+        setattr(edited, name, getattr(article, name))
+    if not changed:
+        return Outcome(Kind.UNCHANGED, edited)
+    edited._history_user = by
+    edited.version = article.version + 1
+    edited.save()
+    return outcome
+
+
+# -- The buttons: which transitions a user may take, and taking them ------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A transition as the article form offers it: the ReviewEvent action it records,
+    its button's label, the name the button posts, and what taking it on many
+    articles from the list reports."""
+
+    action: str
+    label: str
+    field_name: str
+    done_in_bulk: str = ""
+    is_default: bool = False
+
+
+TRANSITIONS = [
+    Transition(
+        Action.SUBMIT,
+        label=gettext_lazy("保存并提交审核"),
+        field_name="_submit",
+        done_in_bulk=gettext_lazy("已提交审核 %d 篇。"),
+    ),
+    Transition(
+        Action.APPROVE,
+        label=gettext_lazy("审核通过并发布"),
+        field_name="_approve",
+        done_in_bulk=gettext_lazy("已发布 %d 篇文章。"),
+        is_default=True,
+    ),
+    Transition(Action.SEND_BACK, label=gettext_lazy("退回修改"), field_name="_send_back"),
+    Transition(
+        Action.WITHDRAW,
+        label=gettext_lazy("撤回"),
+        field_name="_withdraw",
+        done_in_bulk=gettext_lazy("已撤回 %d 篇文章。"),
+    ),
+]
+
+# Refusals that depend on the request, not on the user or the article's state: the
+# button is offered, and pressing it says what is missing or what changed meanwhile.
+DECIDED_WHEN_PRESSED = {"comment_required", "base_changed"}
+
+
+def actions_for(article, user):
+    """The transitions `user` may take on the stored `article` now, in button order.
+    check() refuses any other, with the reason."""
+    return [t for t in TRANSITIONS if _may(t.action, article, user)]
+
+
+def _may(action, article, user):
+    try:
+        check(action, article=article, by=user)
+    except PermissionDenied:
+        return False
+    except ValidationError as error:
+        return error.code in DECIDED_WHEN_PRESSED
+    return True
+
+
+def save_label(article, user):
+    """The label of the plain save button: it says when a save makes a 修改稿."""
+    return _("保存为修改稿") if becomes_change(article, user) else _("保存")
+
+
+def pressed(data):
+    """The transition whose button was pressed in the posted form `data`, or None
+    (the plain save)."""
+    return next((t for t in TRANSITIONS if t.field_name in data), None)
 
 
 def check(action, *, article, by, comment=""):
@@ -332,17 +580,62 @@ def check(action, *, article, by, comment=""):
         raise ValueError(action)
 
 
-def transition(action, *, article, by, comment=""):
-    """Take `action`; returns the article as it now is (for an approved 修改稿, the
-    article it was copied onto)."""
-    if action == Action.SUBMIT:
-        article_submit(article=article, by=by)
-    elif action == Action.APPROVE:
-        return article_approve(article=article, by=by, comment=comment)
-    elif action == Action.SEND_BACK:
-        article_send_back(article=article, by=by, comment=comment)
-    elif action == Action.WITHDRAW:
-        article_withdraw(article=article, by=by, comment=comment)
-    else:
-        raise ValueError(action)
-    return article
+def check_pressed(action, *, article, by, comment=""):
+    """check() for a button pressed together with a save of `article` (the form's
+    copy, new when it has no pk), before anything is saved: judged on the stored
+    state, and on what the save makes (a new article is a draft; an editor's edit of
+    a published article, a 修改稿)."""
+    stored = Article.objects.filter(pk=article.pk).first() or Article()
+    target = edit_target(stored, by) or Article(revision_of=stored)
+    check(action, article=target, by=by, comment=comment)
+
+
+def take_action(action, *, article, by, comment=""):
+    """Take `action` on `article` as `by`: TAKEN, with the article as it now is (for
+    an approved 修改稿, the article it was copied onto) and a message saying its new
+    state, or REFUSED with the reason."""
+    try:
+        if action == Action.SUBMIT:
+            article_submit(article=article, by=by)
+        elif action == Action.APPROVE:
+            article = article_approve(article=article, by=by, comment=comment)
+        elif action == Action.SEND_BACK:
+            article_send_back(article=article, by=by, comment=comment)
+        elif action == Action.WITHDRAW:
+            article_withdraw(article=article, by=by, comment=comment)
+        else:
+            raise ValueError(action)
+    except (ValidationError, PermissionDenied) as error:
+        return _refused(article, error)
+    status = article.get_status_display()
+    message = _("「%(title)s」：%(status)s") % {"title": article.title, "status": status}
+    if article.is_scheduled:
+        when = date_format(timezone.localtime(article.published_at), "Y年n月j日 H:i")
+        message += _("，将于北京时间 %(when)s 自动出现在网站上。") % {"when": when}
+    return Outcome(Kind.TAKEN, article, _said(messages.SUCCESS, message))
+
+
+def take_in_bulk(action, *, articles, by):
+    """Take `action` on each of `articles`, as from the article list: one Outcome
+    saying how many were taken and why the others were not. Approval in bulk takes
+    only what was submitted for review: a draft (perhaps just recalled by its editor)
+    is published from its own page, after reading it."""
+    skipped = 0
+    if action == Action.APPROVE:
+        skipped = articles.exclude(status=Status.REVIEW).count()
+        articles = articles.awaiting_review()
+    # A list leaves the bodies out; a transition saves the whole article.
+    outcomes = [take_action(action, article=article, by=by) for article in articles.defer(None)]
+    taken = sum(outcome.kind == Kind.TAKEN for outcome in outcomes)
+    notes = []
+    if taken:
+        done = next(t.done_in_bulk for t in TRANSITIONS if t.action == action)
+        notes += _said(messages.SUCCESS, done % taken)
+    for outcome in outcomes:
+        if outcome.kind == Kind.REFUSED:
+            reason = " ".join(text for _level, text in outcome.messages)
+            notes += _said(messages.ERROR, f"「{outcome.article.title}」：{reason}")
+    if skipped:
+        warning = _("%(count)d 篇不是“待审核”状态，未发布：批量发布只发布已提交审核的文章。")
+        notes += _said(messages.WARNING, warning % {"count": skipped})
+    return Outcome(Kind.TAKEN if taken else Kind.REFUSED, None, tuple(notes))

@@ -93,8 +93,11 @@ class IndicatorAdmin(admin.ModelAdmin):
             "stats.change_yearlyvalue"
         ):
             raise PermissionDenied
-        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
-                   "title": _("导入年度数据")}  # fmt: skip
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("导入年度数据"),
+        }
         if request.method == "POST" and "payload" in request.POST:
             return self._confirm_import(request, context)
         form = ImportForm(request.POST or None, request.FILES or None)

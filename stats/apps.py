@@ -8,10 +8,10 @@ class StatsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from fedsite import cache
         from fedsite.text import clean_text_fields_on_save
-        from news.signals import watch
 
         from .models import Indicator, IndicatorGroup, YearlyValue
 
-        watch(IndicatorGroup, Indicator, YearlyValue)
+        cache.invalidate_on_save(IndicatorGroup, Indicator, YearlyValue)
         clean_text_fields_on_save(self)  # no control characters in stored text (issue 9)

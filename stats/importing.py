@@ -4,9 +4,8 @@
 compares it with the database, without writing; `apply_import` writes a plan that
 has no bad row, in one transaction. A file with any bad row changes nothing.
 
-The columns are the open-data export's (year, group, indicator, unit, value,
-qualifier, kind, as_of, source_url), or their Chinese names (年度, 分组, 指标, 单位,
-数值, 限定, 类型, 截至日期, 来源网址), so an export can be edited and imported back.
+The columns are the open-data export's, or their Chinese names (stats.columns), so
+an export can be edited and imported back.
 A value may be written as the report writes it: 8万余, 约3万, 近万, 58.1万.
 """
 
@@ -24,12 +23,12 @@ from django.db import transaction
 from django.http.request import validate_host
 from django.urls import Resolver404, resolve
 
+from fedsite.text import decode_text
 from news.models import Article
-from news.repair import read_text
 
 from . import figures
+from .columns import COLUMNS, HEADER_ALIASES, REQUIRED, unguarded
 from .models import FIRST_YEAR, LAST_YEAR, Indicator, YearlyValue
-from .views import FORMULA_STARTS
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -38,33 +37,24 @@ MAX_ROWS = 5000
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 MAX_COLUMNS = 64
 
-COLUMNS = [
-    "year",
-    "group",
-    "indicator",
-    "unit",
-    "value",
-    "qualifier",
-    "kind",
-    "as_of",
-    "source_url",
-]
-REQUIRED = {"year", "group", "indicator", "value"}
-HEADER_ALIASES = {
-    "年度": "year", "年份": "year", "分组": "group", "指标": "indicator", "指标名称": "indicator",
-    "单位": "unit", "数值": "value", "数据": "value", "限定": "qualifier", "类型": "kind",
-    "截至日期": "as_of", "截至": "as_of", "来源网址": "source_url", "来源": "source_url",
-}  # fmt: skip
 KIND_NAMES = {
-    "yearly": YearlyValue.Kind.YEARLY, "年度": YearlyValue.Kind.YEARLY,
-    "running_total": YearlyValue.Kind.RUNNING_TOTAL, "累计": YearlyValue.Kind.RUNNING_TOTAL,
-}  # fmt: skip
+    "yearly": YearlyValue.Kind.YEARLY,
+    "年度": YearlyValue.Kind.YEARLY,
+    "running_total": YearlyValue.Kind.RUNNING_TOTAL,
+    "累计": YearlyValue.Kind.RUNNING_TOTAL,
+}
 QUALIFIER_NAMES = {
-    "exact": figures.EXACT, "准确": figures.EXACT, "准确数": figures.EXACT,
-    "more_than": figures.MORE_THAN, "余": figures.MORE_THAN, "多于": figures.MORE_THAN,
-    "about": figures.ABOUT, "约": figures.ABOUT,
-    "nearly": figures.NEARLY, "近": figures.NEARLY,
-}  # fmt: skip
+    "exact": figures.EXACT,
+    "准确": figures.EXACT,
+    "准确数": figures.EXACT,
+    "more_than": figures.MORE_THAN,
+    "余": figures.MORE_THAN,
+    "多于": figures.MORE_THAN,
+    "about": figures.ABOUT,
+    "约": figures.ABOUT,
+    "nearly": figures.NEARLY,
+    "近": figures.NEARLY,
+}
 
 
 class ImportFileError(ValueError):
@@ -171,7 +161,7 @@ def _xlsx_table(data):
 
 
 def _csv_table(data):
-    text = read_text(data)  # UTF-8 (with BOM) or GB18030, as Excel and WPS save CSV
+    text = decode_text(data)  # UTF-8 (with BOM) or GB18030, as Excel and WPS save CSV
     if "\x00" in text:
         raise ImportFileError("这不是 CSV 文本文件。")
     header = text.split("\n", 1)[0]
@@ -187,9 +177,10 @@ def _as_dicts(table):
     # Number the lines before dropping blank ones, so a reported line is the line
     # staff see in Excel.
     numbered = [
-        (line, row) for line, row in enumerate(table, start=1)
+        (line, row)
+        for line, row in enumerate(table, start=1)
         if any(cell_text(cell) for cell in row)
-    ]  # fmt: skip
+    ]
     if not numbered:
         raise ImportFileError("文件中没有数据。")
     header_line, header_cells = numbered[0]
@@ -204,8 +195,16 @@ def _as_dicts(table):
         raise ImportFileError(f"一次最多导入 {MAX_ROWS} 行。")
     rows = []
     for line, cells in numbered[1:]:
-        rows.append((line, {key: cells[i] if i < len(cells) else None
-                            for i, key in enumerate(header) if key in COLUMNS}))  # fmt: skip
+        rows.append(
+            (
+                line,
+                {
+                    key: cells[i] if i < len(cells) else None
+                    for i, key in enumerate(header)
+                    if key in COLUMNS
+                },
+            )
+        )
     return rows
 
 
@@ -220,10 +219,7 @@ def cell_text(cell):
         return cell.isoformat()
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
-    text = str(cell).strip()
-    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
-        return text[1:]  # the export's guard against formulas (stats.views.spreadsheet_cell)
-    return text
+    return unguarded(str(cell).strip())
 
 
 def plan_import(rows, default_source=None):
@@ -274,9 +270,13 @@ def _check_row(line, raw, indicators, default_source):
 
     if not errors:
         row.fields = {
-            "year": year, "kind": kind, "value": value, "qualifier": qualifier,
-            "scale": scale, "as_of": as_of,
-        }  # fmt: skip
+            "year": year,
+            "kind": kind,
+            "value": value,
+            "qualifier": qualifier,
+            "scale": scale,
+            "as_of": as_of,
+        }
         if source is not None:
             # An empty source_url keeps the article a figure already cites.
             row.fields["source_article"] = source

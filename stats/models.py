@@ -112,9 +112,12 @@ class YearlyValue(models.Model):
         _("限定"), max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT
     )
     scale = models.CharField(
-        _("写法"), max_length=5, choices=Scale.choices, default=Scale.PLAIN,
+        _("写法"),
+        max_length=5,
+        choices=Scale.choices,
+        default=Scale.PLAIN,
         help_text=_("报告里的写法：11000人 还是 1.1万人。"),
-    )  # fmt: skip
+    )
     as_of = models.DateField(_("截至日期"), null=True, blank=True, help_text=_("累计数必填。"))
     source_article = models.ForeignKey(
         "news.Article",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from news.cache import cache_public_page as cached
+from fedsite.cache import cache_public_page as cached
 
 from . import views
 

@@ -1,18 +1,15 @@
 import csv
 from collections import defaultdict
-from decimal import Decimal
 
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from news import parameters
+from fedsite import parameters
 
 from . import charts
+from .columns import COLUMNS, export_row, spreadsheet_cell
 from .models import Indicator, YearlyValue
-
-EXPORT_FIELDS = ["year", "group", "indicator", "unit", "value", "qualifier", "kind", "as_of",
-                 "source_url"]  # fmt: skip
 
 
 def year_on_year(value, previous):
@@ -43,10 +40,14 @@ def overview(request):
     years = list(YearlyValue.objects.years())
     year = _chosen_year(request, years)
     values = list(YearlyValue.objects.for_year(year).with_indicator()) if year else []
-    previous = {
-        (value.indicator_id, value.kind): value
-        for value in YearlyValue.objects.for_year(year - 1)
-    } if year else {}  # fmt: skip
+    previous = (
+        {
+            (value.indicator_id, value.kind): value
+            for value in YearlyValue.objects.for_year(year - 1)
+        }
+        if year
+        else {}
+    )
     groups = defaultdict(list)
     for value in sorted(values, key=_reading_order):
         value.change = year_on_year(value, previous.get((value.indicator_id, value.kind)))
@@ -69,8 +70,9 @@ def indicator_detail(request, slug):
             continue
         previous = None
         for value in rows:
-            value.change = year_on_year(value, previous if previous and
-                                        previous.year == value.year - 1 else None)  # fmt: skip
+            value.change = year_on_year(
+                value, previous if previous and previous.year == value.year - 1 else None
+            )
             previous = value
         series.append(
             {
@@ -78,7 +80,7 @@ def indicator_detail(request, slug):
                 "label": label,
                 "rows": rows,
                 "svg": charts.series_svg(indicator, rows, label),
-            }  # fmt: skip
+            }
         )
     sources = {value.source_article for value in values if value.source_article}
     sources = sorted(
@@ -94,25 +96,24 @@ def indicator_detail(request, slug):
 
 
 def _export_rows(request):
-    values = YearlyValue.objects.with_indicator().with_source().order_by(
-        "year", "indicator__group__order", "indicator__group_id", "indicator__order",
-        "indicator_id", "kind",
-    )  # fmt: skip
+    values = (
+        YearlyValue.objects.with_indicator()
+        .with_source()
+        .order_by(
+            "year",
+            "indicator__group__order",
+            "indicator__group_id",
+            "indicator__order",
+            "indicator_id",
+            "kind",
+        )
+    )
     for value in values.iterator(chunk_size=2000):
         article = value.source_article
-        yield {
-            "year": value.year,
-            "group": value.indicator.group.name,
-            "indicator": value.indicator.name,
-            "unit": value.indicator.unit,
-            "value": value.value,
-            "qualifier": value.qualifier,
-            "kind": value.kind,
-            "as_of": value.as_of.isoformat() if value.as_of else "",
-            "source_url": request.build_absolute_uri(article.get_absolute_url())
-            if article and article.is_live()
-            else "",
-        }
+        if article and article.is_live():
+            yield export_row(value, request.build_absolute_uri(article.get_absolute_url()))
+        else:
+            yield export_row(value, "")
 
 
 @require_GET
@@ -122,28 +123,11 @@ def export_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="fedsite-stats.csv"'
     response.write("\ufeff")
-    writer = csv.DictWriter(response, fieldnames=EXPORT_FIELDS, lineterminator="\r\n")
+    writer = csv.DictWriter(response, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in _export_rows(request):
         writer.writerow({name: spreadsheet_cell(cell) for name, cell in row.items()})
     return response
-
-
-# Excel and WPS run a cell that starts with = + - @ (or a tab or line break before
-# one) as a formula, and WPS also takes the full-width ＝＋－＠. OWASP's advice on CSV
-# injection: such a text cell gets a leading single quote, which the spreadsheet reads
-# as "this is text". Numbers are written as numbers, so a value of -3 stays -3.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-
-
-def spreadsheet_cell(cell):
-    """A cell of a CSV export, safe to open in a spreadsheet (see FORMULA_STARTS)."""
-    if isinstance(cell, Decimal):
-        return format(cell.normalize(), "f")
-    if isinstance(cell, int):
-        return str(cell)
-    text = str(cell)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 @require_GET
@@ -155,6 +139,6 @@ def export_json(request):
         row["as_of"] = row["as_of"] or None
         row["source_url"] = row["source_url"] or None
     return JsonResponse(
-        {"fields": EXPORT_FIELDS, "values": rows},
+        {"fields": COLUMNS, "values": rows},
         json_dumps_params={"ensure_ascii": False, "indent": 1},
     )

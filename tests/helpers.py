@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from news.models import Article, SiteProfile
+from fedsite.models import SiteProfile
+from news.models import Article
 from tests.factories import ArticleFactory
 
 # -- Users and responses -----------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 import ckeditor_uploader.fields
 import django.db.models.deletion
+import fedsite.uploads
 import news.models
-import news.uploads
+import news.pictures
 from django.db import migrations, models
 
 
@@ -37,7 +38,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=200, verbose_name='标题')),
                 ('summary', models.TextField(blank=True, help_text='可不填；不填时自动取正文开头约 120 字。', verbose_name='摘要')),
                 ('body', ckeditor_uploader.fields.RichTextUploadingField(verbose_name='正文')),
-                ('cover', models.ImageField(blank=True, height_field='cover_height', upload_to=news.uploads.cover_upload_to, validators=[news.uploads.validate_image], verbose_name='封面图', width_field='cover_width')),
+                ('cover', models.ImageField(blank=True, height_field='cover_height', upload_to=news.pictures.cover_upload_to, validators=[fedsite.uploads.validate_image], verbose_name='封面图', width_field='cover_width')),
                 ('cover_width', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('cover_height', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('author', models.CharField(blank=True, max_length=100, verbose_name='作者')),

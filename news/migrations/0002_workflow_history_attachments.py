@@ -3,8 +3,8 @@
 import ckeditor_uploader.fields
 import django.db.models.deletion
 import django.utils.timezone
+import fedsite.uploads
 import news.models
-import news.uploads
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -83,7 +83,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=200, verbose_name='标题')),
                 ('summary', models.TextField(blank=True, help_text='可不填；不填时自动取正文开头约 120 字。', verbose_name='摘要')),
                 ('body', ckeditor_uploader.fields.RichTextUploadingField(verbose_name='正文')),
-                ('cover', models.TextField(blank=True, max_length=100, validators=[news.uploads.validate_image], verbose_name='封面图')),
+                ('cover', models.TextField(blank=True, max_length=100, validators=[fedsite.uploads.validate_image], verbose_name='封面图')),
                 ('author', models.CharField(blank=True, max_length=100, verbose_name='作者')),
                 ('source', models.CharField(default=news.models.default_source, max_length=100, verbose_name='来源')),
                 ('editor', models.CharField(blank=True, max_length=100, verbose_name='责任编辑')),

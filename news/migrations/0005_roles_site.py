@@ -8,7 +8,7 @@ GRANTS = {
     "审核": ["view_siteprofile", "change_siteprofile", "view_externallink", "add_externallink",
            "change_externallink", "delete_externallink", "view_errorreport", "change_errorreport"],
     "编辑": ["view_errorreport", "change_errorreport"],
-}  # fmt: skip
+}
 
 
 def grant(apps, schema_editor):

@@ -35,11 +35,16 @@ def article_json_ld(context, article, image):
         "dateModified": article.updated_at.isoformat(),
         "articleSection": article.column.name,
         "inLanguage": context.get("reader").lang if context.get("reader") else "zh-Hans",
-        "author": {"@type": "Organization" if not article.author else "Person",
-                   "name": article.author or article.source or settings.SITE_NAME},
-        "publisher": {"@type": "Organization", "name": settings.SITE_FULL_NAME,
-                      "logo": {"@type": "ImageObject", "url": logo}},
+        "author": {
+            "@type": "Organization" if not article.author else "Person",
+            "name": article.author or article.source or settings.SITE_NAME,
+        },
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.SITE_FULL_NAME,
+            "logo": {"@type": "ImageObject", "url": logo},
+        },
         "image": [image],
-    }  # fmt: skip
+    }
     payload = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))

@@ -1,7 +1,7 @@
 /*
  * CKEditor's customConfig (fedsite/settings.py, CKEDITOR_CONFIGS): the editor sends
  * Django's CSRF token with every image upload, pasted, dropped or from the image
- * dialog, so news.uploads.editor_image_upload can run Django's own CSRF check and
+ * dialog, so fedsite.uploads.editor_image_upload can run Django's own CSRF check and
  * refuse an upload that did not come from this site's editing page.
  *
  * The token is the one in the admin form the editor sits in (the cookie is HttpOnly).

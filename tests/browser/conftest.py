@@ -179,7 +179,7 @@ def screenshot(screenshot_dir):
 def demo_site(browser_db):
     """The demo content as `make run` loads it: columns, the restored March 8 report
     and the work figures. Returns the report."""
-    call_command("load_demo_content", no_user=True, stdout=io.StringIO())
+    call_command("load_demo_content", stdout=io.StringIO())
     call_command("load_demo_stats", stdout=io.StringIO())
     return Article.objects.get(title=MARCH8_TITLE)
 

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
-# The reader switch's query for each mode (news.reader).
+# The reader switch's query for each mode (fedsite.reader).
 MODES = {
     "standard": "",
     "traditional": "script=hant",
@@ -129,9 +129,12 @@ def undecided(page, incomplete):
             check = page.evaluate(CONTRAST_JS, selector)
             if check["ratio"] < check["required"]:
                 failing.append(
-                    {**node, "failureSummary": f"contrast {check['ratio']:.2f}:1 "
-                     f"(needs {check['required']}:1) for {check.get('text')!r}"}
-                )  # fmt: skip
+                    {
+                        **node,
+                        "failureSummary": f"contrast {check['ratio']:.2f}:1 "
+                        f"(needs {check['required']}:1) for {check.get('text')!r}",
+                    }
+                )
         if failing:
             real.append({**result, "nodes": failing})
     return real

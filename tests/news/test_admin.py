@@ -1,5 +1,5 @@
 """The editors' side: the article admin, used through the test client as a logged-in
-superuser (the editor_client fixture), in Chinese."""
+superuser (the superuser_client fixture), in Chinese."""
 
 import datetime
 import re
@@ -37,11 +37,11 @@ def reload(*articles):
 # -- The list --------------------------------------------------------------------------
 
 
-def test_article_list_shows_title_column_and_status_in_chinese(editor_client, column):
+def test_article_list_shows_title_column_and_status_in_chinese(superuser_client, column):
     ArticleFactory(title="巾帼建功标兵评选结果公示", column=column)
     ArticleFactory(title="尚未发布的稿件", column=column, status=Article.Status.DRAFT)
 
-    response = editor_client.get(reverse(CHANGELIST))
+    response = superuser_client.get(reverse(CHANGELIST))
 
     assert response.status_code == 200
     headers = column_headers(response)
@@ -55,7 +55,7 @@ def test_article_list_shows_title_column_and_status_in_chinese(editor_client, co
     assert "草稿" in content
 
 
-def test_search_finds_an_article_by_a_word_in_its_body(editor_client, column):
+def test_search_finds_an_article_by_a_word_in_its_body(superuser_client, column):
     ArticleFactory(
         title="工作动态",
         column=column,
@@ -63,7 +63,7 @@ def test_search_finds_an_article_by_a_word_in_its_body(editor_client, column):
     )
     ArticleFactory(title="其他消息", column=column, body="<p>召开座谈会。</p>")
 
-    response = editor_client.get(reverse(CHANGELIST), {"q": "家庭教育"})
+    response = superuser_client.get(reverse(CHANGELIST), {"q": "家庭教育"})
 
     assert response.status_code == 200
     assert [article.title for article in response.context["cl"].result_list] == ["工作动态"]
@@ -73,12 +73,12 @@ def test_search_finds_an_article_by_a_word_in_its_body(editor_client, column):
 # -- Adding and editing ----------------------------------------------------------------
 
 
-def test_adding_an_article_stores_a_draft_with_a_sanitized_body(editor_client, column):
+def test_adding_an_article_stores_a_draft_with_a_sanitized_body(superuser_client, column):
     body = (
         '<p onclick="steal()">大会表彰了一批先进集体。</p><script>alert(document.cookie)</script>'
     )
 
-    response = editor_client.post(
+    response = superuser_client.post(
         reverse("admin:news_article_add"),
         article_form(
             column, body=body, published_at_0="2025-03-08", published_at_1="09:30", author="张敏"
@@ -97,9 +97,9 @@ def test_adding_an_article_stores_a_draft_with_a_sanitized_body(editor_client, c
     assert Client().get(article.get_absolute_url()).status_code == 404
 
 
-def test_adding_an_article_makes_a_draft_even_if_a_status_is_posted(editor_client, column):
+def test_adding_an_article_makes_a_draft_even_if_a_status_is_posted(superuser_client, column):
     """Publishing is a button of its own; the form has no status field to post."""
-    editor_client.post(
+    superuser_client.post(
         reverse("admin:news_article_add"), article_form(column, status=Article.Status.PUBLISHED)
     )
 
@@ -108,10 +108,10 @@ def test_adding_an_article_makes_a_draft_even_if_a_status_is_posted(editor_clien
     assert not Article.objects.live().exists()
 
 
-def test_approving_an_article_without_a_time_publishes_it_now(editor_client, column):
+def test_approving_an_article_without_a_time_publishes_it_now(superuser_client, column):
     before = timezone.now().replace(microsecond=0)  # publish times are whole seconds
 
-    editor_client.post(reverse("admin:news_article_add"), article_form(column, _approve="1"))
+    superuser_client.post(reverse("admin:news_article_add"), article_form(column, _approve="1"))
 
     article = Article.objects.get()
     assert article.status == Article.Status.PUBLISHED
@@ -119,8 +119,8 @@ def test_approving_an_article_without_a_time_publishes_it_now(editor_client, col
     assert article.is_live()
 
 
-def test_approving_an_article_with_a_future_time_schedules_it(editor_client, column):
-    editor_client.post(
+def test_approving_an_article_with_a_future_time_schedules_it(superuser_client, column):
+    superuser_client.post(
         reverse("admin:news_article_add"),
         article_form(column, published_at_0="2999-01-01", published_at_1="08:00", _approve="1"),
     )
@@ -133,8 +133,10 @@ def test_approving_an_article_with_a_future_time_schedules_it(editor_client, col
     assert Client().get(article.get_absolute_url()).status_code == 404
 
 
-def test_article_without_a_title_is_not_saved(editor_client, column):
-    response = editor_client.post(reverse("admin:news_article_add"), article_form(column, title=""))
+def test_article_without_a_title_is_not_saved(superuser_client, column):
+    response = superuser_client.post(
+        reverse("admin:news_article_add"), article_form(column, title="")
+    )
 
     assert response.status_code == 200
     assert "title" in response.context["adminform"].form.errors
@@ -142,13 +144,13 @@ def test_article_without_a_title_is_not_saved(editor_client, column):
     assert not Article.objects.exists()
 
 
-def test_editing_an_article_keeps_its_address(editor_client, column):
+def test_editing_an_article_keeps_its_address(superuser_client, column):
     article = ArticleFactory(title="旧标题", column=column)
     url = article.get_absolute_url()
     other_column = ColumnFactory(name="通知公告", slug="tzgg")
     published_at = timezone.localtime(article.published_at)
 
-    response = editor_client.post(
+    response = superuser_client.post(
         reverse("admin:news_article_change", args=[article.pk]),
         article_form(
             other_column,
@@ -168,7 +170,7 @@ def test_editing_an_article_keeps_its_address(editor_client, column):
     assert "新标题" in page(public)
 
 
-def test_saving_images_without_alt_text_warns_and_with_alt_text_does_not(editor_client, column):
+def test_saving_images_without_alt_text_warns_and_with_alt_text_does_not(superuser_client, column):
     """Screen readers say nothing for an image without 替换文本, so each save says so."""
     without_alt = (
         '<p><img src="/media/uploads/2025/03/a.jpg">'
@@ -176,10 +178,10 @@ def test_saving_images_without_alt_text_warns_and_with_alt_text_does_not(editor_
     )
     with_alt = '<p><img src="/media/uploads/2025/03/a.jpg" alt="巾帼大宣讲现场"></p>'
 
-    warned = editor_client.post(
+    warned = superuser_client.post(
         reverse("admin:news_article_add"), article_form(column, body=without_alt), follow=True
     )
-    described = editor_client.post(
+    described = superuser_client.post(
         reverse("admin:news_article_add"), article_form(column, body=with_alt), follow=True
     )
 
@@ -195,7 +197,7 @@ def test_saving_images_without_alt_text_warns_and_with_alt_text_does_not(editor_
 # -- Actions on selected rows ----------------------------------------------------------
 
 
-def test_publish_action_publishes_now_or_keeps_the_scheduled_time(editor_client, column):
+def test_publish_action_publishes_now_or_keeps_the_scheduled_time(superuser_client, column):
     """The bulk action publishes what was submitted for review; a draft stays a draft."""
     future = (timezone.now() + datetime.timedelta(days=2)).replace(microsecond=0)
     undated = ArticleFactory(column=column, status=Article.Status.REVIEW, published_at=None)
@@ -204,7 +206,7 @@ def test_publish_action_publishes_now_or_keeps_the_scheduled_time(editor_client,
     not_selected = ArticleFactory(column=column, status=Article.Status.REVIEW, published_at=None)
     before = timezone.now().replace(microsecond=0)  # publish times are whole seconds
 
-    response = run_action(editor_client, "publish", [undated, scheduled, draft])
+    response = run_action(superuser_client, "publish", [undated, scheduled, draft])
 
     assert "已发布 2 篇文章。" in page(response)
     assert "1 篇不是“待审核”状态，未发布" in page(response)
@@ -220,11 +222,11 @@ def test_publish_action_publishes_now_or_keeps_the_scheduled_time(editor_client,
     assert not_selected.status == Article.Status.REVIEW
 
 
-def test_withdraw_action_takes_selected_articles_off_the_site(editor_client, column):
+def test_withdraw_action_takes_selected_articles_off_the_site(superuser_client, column):
     withdrawn = ArticleFactory(column=column)
     kept = ArticleFactory(column=column)
 
-    response = run_action(editor_client, "withdraw", [withdrawn])
+    response = run_action(superuser_client, "withdraw", [withdrawn])
 
     assert "已撤回 1 篇文章。" in page(response)
     reload(withdrawn, kept)
@@ -234,14 +236,14 @@ def test_withdraw_action_takes_selected_articles_off_the_site(editor_client, col
     assert Client().get(withdrawn.get_absolute_url()).status_code == 404
 
 
-def test_pin_and_unpin_actions(editor_client, column):
+def test_pin_and_unpin_actions(superuser_client, column):
     first, second, other = ArticleFactory.create_batch(3, column=column)
 
-    run_action(editor_client, "pin", [first, second])
+    run_action(superuser_client, "pin", [first, second])
     reload(first, second, other)
     assert (first.is_pinned, second.is_pinned, other.is_pinned) == (True, True, False)
 
-    run_action(editor_client, "unpin", [first])
+    run_action(superuser_client, "unpin", [first])
     reload(first, second, other)
     assert (first.is_pinned, second.is_pinned, other.is_pinned) == (False, True, False)
 
@@ -249,17 +251,17 @@ def test_pin_and_unpin_actions(editor_client, column):
 # -- Previewing a draft ----------------------------------------------------------------
 
 
-def test_view_on_site_shows_a_draft_to_staff_and_is_never_cached(editor_client, column):
+def test_view_on_site_shows_a_draft_to_staff_and_is_never_cached(superuser_client, column):
     draft = ArticleFactory(
         title="待审核的稿件", column=column, status=Article.Status.DRAFT, published_at=None
     )
-    change_page = editor_client.get(reverse("admin:news_article_change", args=[draft.pk]))
+    change_page = superuser_client.get(reverse("admin:news_article_change", args=[draft.pk]))
     view_on_site = reverse(
         "admin:view_on_site", args=[ContentType.objects.get_for_model(Article).pk, draft.pk]
     )
     assert view_on_site in page(change_page)
 
-    response = editor_client.get(view_on_site, follow=True)
+    response = superuser_client.get(view_on_site, follow=True)
 
     assert response.redirect_chain[-1][0].endswith(draft.get_absolute_url())
     assert response.status_code == 200
@@ -275,10 +277,10 @@ def test_draft_does_not_exist_for_the_public(column):
     assert Client().get(draft.get_absolute_url()).status_code == 404
 
 
-def test_previewing_a_draft_does_not_count_as_a_reading(editor_client, column):
+def test_previewing_a_draft_does_not_count_as_a_reading(superuser_client, column):
     draft = ArticleFactory(column=column, status=Article.Status.DRAFT, published_at=None)
 
-    editor_client.get(draft.get_absolute_url())
+    superuser_client.get(draft.get_absolute_url())
 
     draft.refresh_from_db()
     assert draft.view_count == 0
@@ -334,8 +336,10 @@ def test_an_article_with_a_cover_is_approved_saved_pinned_and_withdrawn_like_any
 
     article.refresh_from_db()
     assert (article.title, article.is_pinned, article.status) == (
-        "表彰大会圆满结束", True, Article.Status.WITHDRAWN,
-    )  # fmt: skip
+        "表彰大会圆满结束",
+        True,
+        Article.Status.WITHDRAWN,
+    )
     assert article.cover.name == stored
     assert (media_root / stored).exists()
 
@@ -356,9 +360,12 @@ def test_replacing_a_cover_still_checks_the_new_file(as_superuser, column, media
 def test_attachment_sizes_read_as_staff_say_them(as_superuser, column, media_root):
     article = ArticleFactory(column=column)
     Attachment.objects.create(
-        article=article, file=ContentFile(b"%PDF-1.4", name="a.pdf"), original_name="名单.pdf",
-        file_type="pdf", size=1_234_567,
-    )  # fmt: skip
+        article=article,
+        file=ContentFile(b"%PDF-1.4", name="a.pdf"),
+        original_name="名单.pdf",
+        file_type="pdf",
+        size=1_234_567,
+    )
 
     content = page(as_superuser.get(reverse("admin:news_article_change", args=[article.pk])))
 

@@ -119,11 +119,11 @@ ACCEPTED = [
 
 @pytest.mark.parametrize(("name", "make", "file_type"), ACCEPTED)
 def test_accepted_attachment_is_stored_under_a_generated_name_with_type_and_size(
-    editor_client, column, media_root, name, make, file_type
+    superuser_client, column, media_root, name, make, file_type
 ):
     content = make()
 
-    response = add_article(editor_client, column, upload_file(name, content))
+    response = add_article(superuser_client, column, upload_file(name, content))
 
     assert response.status_code == 302, inline_errors(response)
     attachment = Attachment.objects.get()
@@ -140,10 +140,10 @@ def test_accepted_attachment_is_stored_under_a_generated_name_with_type_and_size
         assert stored == content
 
 
-def test_client_file_name_never_reaches_the_disk(editor_client, column, media_root):
+def test_client_file_name_never_reaches_the_disk(superuser_client, column, media_root):
     hostile = upload_file("../../../etc/推荐表.pdf", pdf_bytes())
 
-    add_article(editor_client, column, hostile)
+    add_article(superuser_client, column, hostile)
 
     attachment = Attachment.objects.get()
     [stored] = stored_files(media_root)
@@ -153,21 +153,21 @@ def test_client_file_name_never_reaches_the_disk(editor_client, column, media_ro
     assert attachment.original_name == "推荐表.pdf"
 
 
-def test_two_files_of_the_same_name_are_both_kept(editor_client, column, media_root):
+def test_two_files_of_the_same_name_are_both_kept(superuser_client, column, media_root):
     first = upload_file("通知.pdf", pdf_bytes())
     second = upload_file("通知.pdf", pdf_bytes() + b"% second\n")
 
-    add_article(editor_client, column, first, second)
+    add_article(superuser_client, column, first, second)
 
     assert Attachment.objects.count() == 2
     assert len(stored_files(media_root)) == 2
 
 
-def test_attachment_at_the_size_limit_is_accepted(settings, editor_client, column, media_root):
+def test_attachment_at_the_size_limit_is_accepted(settings, superuser_client, column, media_root):
     content = pdf_bytes()
     settings.ATTACHMENT_MAX_BYTES = len(content)
 
-    response = add_article(editor_client, column, upload_file("通知.pdf", content))
+    response = add_article(superuser_client, column, upload_file("通知.pdf", content))
 
     assert response.status_code == 302
     assert Attachment.objects.get().size == len(content)
@@ -209,11 +209,11 @@ REFUSED = [
 ]
 
 
-def test_an_old_format_document_without_macros_is_accepted(editor_client, column, media_root):
+def test_an_old_format_document_without_macros_is_accepted(superuser_client, column, media_root):
     """A real compound file (as Word 97-2003 and WPS write) with ordinary storages."""
     document = ole_compound_file(["WordDocument", "ObjectPool"])
 
-    response = add_article(editor_client, column, upload_file("旧版通知.doc", document))
+    response = add_article(superuser_client, column, upload_file("旧版通知.doc", document))
 
     assert response.status_code == 302
     assert Attachment.objects.get().file_type == "doc"
@@ -221,9 +221,9 @@ def test_an_old_format_document_without_macros_is_accepted(editor_client, column
 
 @pytest.mark.parametrize(("name", "content", "expected"), REFUSED)
 def test_file_that_is_not_what_it_claims_is_refused_and_nothing_is_saved(
-    editor_client, column, media_root, name, content, expected
+    superuser_client, column, media_root, name, content, expected
 ):
-    response = add_article(editor_client, column, upload_file(name, content))
+    response = add_article(superuser_client, column, upload_file(name, content))
 
     assert response.status_code == 200  # the form is shown again
     [message] = inline_errors(response)
@@ -235,8 +235,8 @@ def test_file_that_is_not_what_it_claims_is_refused_and_nothing_is_saved(
     assert stored_files(media_root) == []
 
 
-def test_refusal_names_the_types_that_may_be_uploaded(editor_client, column):
-    response = add_article(editor_client, column, upload_file("setup.exe", b"MZ" + b"\x00" * 60))
+def test_refusal_names_the_types_that_may_be_uploaded(superuser_client, column):
+    response = add_article(superuser_client, column, upload_file("setup.exe", b"MZ" + b"\x00" * 60))
 
     [message] = inline_errors(response)
     assert "PDF" in message
@@ -244,11 +244,11 @@ def test_refusal_names_the_types_that_may_be_uploaded(editor_client, column):
     assert "WPS" in message
 
 
-def test_attachment_over_the_size_limit_is_refused(settings, editor_client, column, media_root):
+def test_attachment_over_the_size_limit_is_refused(settings, superuser_client, column, media_root):
     settings.ATTACHMENT_MAX_BYTES = 1000
     content = pdf_bytes() + b"%" * 2000
 
-    response = add_article(editor_client, column, upload_file("报告.pdf", content))
+    response = add_article(superuser_client, column, upload_file("报告.pdf", content))
 
     assert response.status_code == 200
     [message] = inline_errors(response)
@@ -259,7 +259,7 @@ def test_attachment_over_the_size_limit_is_refused(settings, editor_client, colu
 
 
 def test_photo_over_the_image_limit_is_refused_for_its_size_not_called_corrupt(
-    settings, editor_client, column, media_root
+    settings, superuser_client, column, media_root
 ):
     """An editor attaching a large photo must learn that it is too large, not be told
     the file is damaged or renamed."""
@@ -267,7 +267,7 @@ def test_photo_over_the_image_limit_is_refused_for_its_size_not_called_corrupt(
     photo = image_bytes("PNG", (60, 60), noise=True)  # does not compress
     assert len(photo) > 2000
 
-    response = add_article(editor_client, column, upload_file("现场.png", photo))
+    response = add_article(superuser_client, column, upload_file("现场.png", photo))
 
     assert response.status_code == 200
     [message] = inline_errors(response)
@@ -276,11 +276,11 @@ def test_photo_over_the_image_limit_is_refused_for_its_size_not_called_corrupt(
     assert stored_files(media_root) == []
 
 
-def test_one_bad_file_among_good_ones_saves_none_of_them(editor_client, column, media_root):
+def test_one_bad_file_among_good_ones_saves_none_of_them(superuser_client, column, media_root):
     good = upload_file("通知.pdf", pdf_bytes())
     bad = upload_file("附表.xlsx", b"PK\x03\x04 not really a zip")
 
-    response = add_article(editor_client, column, good, bad)
+    response = add_article(superuser_client, column, good, bad)
 
     assert response.status_code == 200
     assert not Attachment.objects.exists()
@@ -291,11 +291,11 @@ def test_one_bad_file_among_good_ones_saves_none_of_them(editor_client, column, 
 
 
 @pytest.fixture
-def published_with_files(editor_client, column):
+def published_with_files(superuser_client, column):
     """A live article with a PDF and an Excel table, uploaded and approved in one go."""
     pdf = upload_file("2025年三八红旗手推荐通知.pdf", pdf_bytes())
     xlsx = upload_file("推荐汇总表.xlsx", xlsx_bytes())
-    response = add_article(editor_client, column, pdf, xlsx, button="_approve")
+    response = add_article(superuser_client, column, pdf, xlsx, button="_approve")
     assert response.status_code == 302, inline_errors(response)
     article = Article.objects.get()
     assert article.is_live()
@@ -329,10 +329,10 @@ def test_article_without_attachments_has_no_attachment_section(client, article):
     assert 'class="attachments"' not in response.content.decode()
 
 
-def test_attachment_title_is_shown_instead_of_the_file_name(editor_client, column):
+def test_attachment_title_is_shown_instead_of_the_file_name(superuser_client, column):
     data = article_form(column, [upload_file("scan_0001.pdf", pdf_bytes())], "_approve")
     data["attachments-0-title"] = "推荐表填写说明"
-    editor_client.post(reverse("admin:news_article_add"), data)
+    superuser_client.post(reverse("admin:news_article_add"), data)
     article = Article.objects.get()
 
     html = Client().get(article.get_absolute_url()).content.decode()
@@ -372,12 +372,12 @@ def downloaded(response):
     ],
 )
 def test_download_is_an_attachment_with_the_detected_type_and_the_chinese_name(
-    editor_client, column, name, make, content_type
+    superuser_client, column, name, make, content_type
 ):
     content = make()
     claimed_by_the_browser = "text/html"  # ignored: the type comes from the content
     upload = upload_file(name, content, claimed_by_the_browser)
-    add_article(editor_client, column, upload, button="_approve")
+    add_article(superuser_client, column, upload, button="_approve")
     attachment = Attachment.objects.get()
 
     response = Client().get(attachment.get_absolute_url())
@@ -392,14 +392,14 @@ def test_download_is_an_attachment_with_the_detected_type_and_the_chinese_name(
 
 
 def test_download_of_a_draft_attachment_is_404_for_the_public_and_200_for_staff(
-    editor_client, column
+    superuser_client, column
 ):
-    add_article(editor_client, column, upload_file("内部材料.pdf", pdf_bytes()))
+    add_article(superuser_client, column, upload_file("内部材料.pdf", pdf_bytes()))
     attachment = Attachment.objects.get()
     assert attachment.article.status == Article.Status.DRAFT
 
     public = Client().get(attachment.get_absolute_url())
-    staff = editor_client.get(attachment.get_absolute_url())
+    staff = superuser_client.get(attachment.get_absolute_url())
 
     assert public.status_code == 404
     assert staff.status_code == 200
@@ -407,11 +407,11 @@ def test_download_of_a_draft_attachment_is_404_for_the_public_and_200_for_staff(
 
 
 def test_draft_attachment_is_404_for_staff_who_may_not_see_articles(
-    editor_client, column, django_user_model
+    superuser_client, column, django_user_model
 ):
     """Staff who keep only the statistics cannot preview a draft article, so they
     cannot download its files either."""
-    add_article(editor_client, column, upload_file("内部材料.pdf", pdf_bytes()))
+    add_article(superuser_client, column, upload_file("内部材料.pdf", pdf_bytes()))
     attachment = Attachment.objects.get()
     clerk = Client()
     clerk.force_login(
@@ -424,7 +424,7 @@ def test_draft_attachment_is_404_for_staff_who_may_not_see_articles(
     assert response.status_code == 404
 
 
-def test_download_of_a_scheduled_article_attachment_waits_for_its_time(editor_client, column):
+def test_download_of_a_scheduled_article_attachment_waits_for_its_time(superuser_client, column):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     data = article_form(
         column,
@@ -433,7 +433,7 @@ def test_download_of_a_scheduled_article_attachment_waits_for_its_time(editor_cl
         published_at_0=tomorrow.isoformat(),
         published_at_1="09:00",
     )
-    editor_client.post(reverse("admin:news_article_add"), data)
+    superuser_client.post(reverse("admin:news_article_add"), data)
     attachment = Attachment.objects.get()
     assert attachment.article.is_scheduled
 
@@ -444,8 +444,8 @@ def test_download_of_an_unknown_attachment_is_404(client):
     assert client.get(reverse("news:attachment", kwargs={"pk": 999999})).status_code == 404
 
 
-def test_download_of_a_file_missing_from_disk_is_404(editor_client, column, media_root):
-    add_article(editor_client, column, upload_file("通知.pdf", pdf_bytes()), button="_approve")
+def test_download_of_a_file_missing_from_disk_is_404(superuser_client, column, media_root):
+    add_article(superuser_client, column, upload_file("通知.pdf", pdf_bytes()), button="_approve")
     attachment = Attachment.objects.get()
     (media_root / attachment.file.name).unlink()
 

@@ -79,13 +79,17 @@ def site(settings, media):
     plan_pdf.parent.mkdir(parents=True)
     plan_pdf.write_bytes(b"%PDF-1.7")
     plan = Attachment.objects.create(
-        article=kept, file="attachments/2025/06/plan.pdf", original_name="实施方案.pdf",
+        article=kept,
+        file="attachments/2025/06/plan.pdf",
+        original_name="实施方案.pdf",
         file_type="pdf",
-    )  # fmt: skip
+    )
     Attachment.objects.create(
-        article=kept, file="attachments/2025/06/gone.pdf", original_name="报名表.pdf",
+        article=kept,
+        file="attachments/2025/06/gone.pdf",
+        original_name="报名表.pdf",
         file_type="pdf",
-    )  # fmt: skip
+    )
     gone_attachment = deleted_id(
         Attachment.objects.create(article=kept, file="attachments/x.pdf", original_name="x.pdf")
     )

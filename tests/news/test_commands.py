@@ -17,8 +17,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from fedsite.models import ExternalLink, SiteProfile
 from news.health import State, column_health
-from news.models import Article, Column, ExternalLink, SiteProfile
+from news.models import Article, Column
 from news.repair import HAN
 from tests.factories import ColumnFactory
 

@@ -1,6 +1,7 @@
-"""Two colleagues editing the same article (the optimistic lock in news.admin): the
-second save, based on a version that is no longer current, is refused with a
-message naming who changed it and when, and the refused text stays in the form."""
+"""Two colleagues editing the same article (the optimistic lock of
+news.workflow.check_edit): the second save, based on a version that is no longer
+current, is refused with a message naming who changed it and when, and the refused
+text stays in the form."""
 
 import re
 

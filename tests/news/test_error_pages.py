@@ -12,8 +12,8 @@ from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import path
 
+from fedsite.reader import COOKIE
 from fedsite.urls import urlpatterns as site_urlpatterns
-from news.reader import COOKIE
 
 
 def view_that_fails(request):

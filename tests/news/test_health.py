@@ -203,9 +203,9 @@ def columns_in_every_state(db):
 
 
 def test_admin_index_names_overdue_empty_and_due_soon_columns_in_words(
-    editor_client, columns_in_every_state
+    superuser_client, columns_in_every_state
 ):
-    response = editor_client.get(reverse(ADMIN_INDEX))
+    response = superuser_client.get(reverse(ADMIN_INDEX))
 
     assert response.status_code == 200
     panel = reminders(response)
@@ -222,27 +222,27 @@ def test_admin_index_names_overdue_empty_and_due_soon_columns_in_words(
 
 
 def test_each_reminder_links_to_writing_an_article_there_and_to_the_column_page(
-    editor_client, columns_in_every_state
+    superuser_client, columns_in_every_state
 ):
     overdue = columns_in_every_state["overdue"]
 
-    panel = reminders(editor_client.get(reverse(ADMIN_INDEX)))
+    panel = reminders(superuser_client.get(reverse(ADMIN_INDEX)))
 
     add_url = f"{reverse('admin:news_article_add')}?column={overdue.pk}"
     assert f'href="{add_url}"' in panel
     assert f'href="{overdue.get_absolute_url()}"' in panel
 
 
-def test_the_add_link_preselects_the_column(editor_client, column):
-    response = editor_client.get(reverse("admin:news_article_add"), {"column": column.pk})
+def test_the_add_link_preselects_the_column(superuser_client, column):
+    response = superuser_client.get(reverse("admin:news_article_add"), {"column": column.pk})
 
     assert response.context["adminform"].form.initial["column"] == str(column.pk)
 
 
-def test_admin_index_says_so_in_one_line_when_every_column_is_up_to_date(editor_client, column):
+def test_admin_index_says_so_in_one_line_when_every_column_is_up_to_date(superuser_client, column):
     ArticleFactory(column=column, published_at=real_days_ago(2))
 
-    panel = reminders(editor_client.get(reverse(ADMIN_INDEX)))
+    panel = reminders(superuser_client.get(reverse(ADMIN_INDEX)))
 
     assert "所有栏目都在更新周期内。" in panel
     assert "逾期" not in panel
@@ -272,11 +272,19 @@ def test_editor_sees_their_own_returned_drafts_but_not_the_review_queue(
     editor = staff_in("编辑", django_user_model, "editor-wang")
     colleague = staff_in("编辑", django_user_model, "editor-li")
     ArticleFactory(column=column, status=Article.Status.REVIEW, created_by=editor)
-    ArticleFactory(column=column, status=Article.Status.DRAFT, created_by=editor,
-                   review_comment="请补充活动照片。")  # fmt: skip
+    ArticleFactory(
+        column=column,
+        status=Article.Status.DRAFT,
+        created_by=editor,
+        review_comment="请补充活动照片。",
+    )
     ArticleFactory(column=column, status=Article.Status.DRAFT, created_by=editor)
-    ArticleFactory(column=column, status=Article.Status.DRAFT, created_by=colleague,
-                   review_comment="标题过长。")  # fmt: skip
+    ArticleFactory(
+        column=column,
+        status=Article.Status.DRAFT,
+        created_by=colleague,
+        review_comment="标题过长。",
+    )
     client.force_login(editor)
 
     panel = reminders(client.get(reverse(ADMIN_INDEX)))

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from news.models import SUMMARY_LENGTH, Article, Column
+from news.search import backend_for, parse_query
 from tests.factories import ArticleFactory, ColumnFactory
 
 pytestmark = pytest.mark.django_db
@@ -152,9 +153,7 @@ def test_automatic_summary_reads_as_sentences_across_paragraphs_and_list_items()
 
 def test_publish_times_are_stored_in_whole_seconds_whoever_sets_them():
     """Issue 9, item 15: a publish time with microseconds made <time datetime> invalid."""
-    scheduled = ArticleFactory(
-        status=Article.Status.PUBLISHED, published_at=timezone.now() + DAY
-    )
+    scheduled = ArticleFactory(status=Article.Status.PUBLISHED, published_at=timezone.now() + DAY)
     stamped = ArticleFactory(status=Article.Status.DRAFT, published_at=None)
     stamped.status = Article.Status.PUBLISHED
     stamped.save(update_fields=["status"])
@@ -367,9 +366,13 @@ def test_every_feed_answers_and_parses_even_with_control_characters_stored(clien
 
     column = ColumnFactory(slug="bmdt")
     article = ArticleFactory(
-        column=column, status=Article.Status.PUBLISHED, published_at=ago(DAY),
-        title="标题", body="<p>正文</p>", source="市妇联",
-    )  # fmt: skip
+        column=column,
+        status=Article.Status.PUBLISHED,
+        published_at=ago(DAY),
+        title="标题",
+        body="<p>正文</p>",
+        source="市妇联",
+    )
     # A row written before the cleaning existed (or by raw SQL): the feed must still answer.
     Article.objects.filter(pk=article.pk).update(
         title="巾帼\x0b宣讲", body="<p>正\x1b文</p>", source="市妇联\x07", excerpt="摘\x08要"
@@ -382,3 +385,162 @@ def test_every_feed_answers_and_parses_even_with_control_characters_stored(clien
         parsed = feedparser.parse(response.content)
         assert not parsed.bozo, (url, parsed.bozo_exception)
         assert parsed.entries[0].title in {"巾帼宣讲", "巾帼\n宣讲"}
+
+
+# -- Derived columns follow their sources, and only them (issue 10, item 3) -------------
+
+# A body as older code stored it: today's cleaner drops the style.
+OLD_BODY = '<p style="color:red">旧规则下保存的正文</p>'
+
+
+def make_stale(*articles):
+    """Store derived columns that no save would compute from the articles' sources,
+    as rows written by older code: a save that recomputes one shows."""
+    old_index = backend_for("default").index_value("陈旧索引")
+    Article.objects.filter(pk__in=[article.pk for article in articles]).update(
+        body=OLD_BODY,
+        body_text="陈旧的纯文本",
+        excerpt="陈旧的摘要",
+        search_index=old_index,
+        title_index=old_index,
+    )
+
+
+def matches(pk, words, field="search_index"):
+    return Article.objects.filter(pk=pk, **{f"{field}__matches": parse_query(words)}).exists()
+
+
+def assert_still_stale(pk):
+    row = Article.objects.get(pk=pk)
+    assert (row.body, row.body_text, row.excerpt) == (OLD_BODY, "陈旧的纯文本", "陈旧的摘要")
+    assert matches(pk, "陈旧索引") and matches(pk, "陈旧索引", "title_index")
+
+
+def test_a_save_that_changes_no_source_reads_no_deferred_column(django_assert_num_queries):
+    """Pinning articles loaded as a list loads (bodies deferred) writes the pin and
+    nothing else: no body is read, cleaned or tokenized again."""
+    articles = ArticleFactory.create_batch(3)
+    make_stale(*articles)
+    listed = list(Article.objects.for_listing())
+
+    with django_assert_num_queries(3):  # an UPDATE each, nothing read
+        for article in listed:
+            article.skip_history_when_saving = True  # the history version: see the next test
+            article.is_pinned = True
+            article.save(update_fields=["is_pinned", "version", "updated_at"])
+
+    for article in listed:
+        assert {"body", "body_text", "search_index"} <= article.get_deferred_fields()
+        assert_still_stale(article.pk)
+
+
+def test_pinning_three_articles_from_the_change_list_costs_a_fixed_few_queries(
+    django_assert_num_queries,
+):
+    """The change list defers the bodies (ArticleAdmin.get_queryset); its actions read
+    what a history version records in the one query that lists the articles
+    (for_saving), so no article costs a query of its own, and no body is cleaned."""
+    articles = ArticleFactory.create_batch(3)
+    make_stale(*articles)
+    change_list = Article.objects.defer("body", "body_text")
+
+    # The articles, then per article its UPDATE and its history version.
+    with django_assert_num_queries(1 + 3 * 2):
+        for article in change_list.for_saving():
+            article.is_pinned = True
+            article.save(update_fields=["is_pinned", "version", "updated_at"])
+
+    assert Article.objects.filter(is_pinned=True).count() == 3
+    for article in articles:
+        assert_still_stale(article.pk)
+        assert Article.history.filter(id=article.pk).latest().body == OLD_BODY
+
+
+def test_saving_only_the_pin_leaves_every_derived_column_as_stored(django_assert_num_queries):
+    article = ArticleFactory()
+    make_stale(article)
+    article = Article.objects.get(pk=article.pk)
+    article.is_pinned = True
+
+    with django_assert_num_queries(2):  # the UPDATE and the history version
+        article.save(update_fields=["is_pinned"])
+
+    assert_still_stale(article.pk)
+
+
+def test_a_full_save_that_changes_no_source_recomputes_nothing():
+    """The admin's form saves every field: an unchanged body is not cleaned and
+    tokenized again."""
+    article = ArticleFactory()
+    make_stale(article)
+    article = Article.objects.get(pk=article.pk)
+
+    article.editor = "李编辑"
+    article.save()
+
+    assert Article.objects.get(pk=article.pk).editor == "李编辑"
+    assert_still_stale(article.pk)
+
+
+def test_a_full_save_with_a_new_body_recomputes_everything_derived_from_it():
+    article = ArticleFactory(title="春季简报", summary="")
+    make_stale(article)
+    article = Article.objects.get(pk=article.pk)
+
+    article.body = '<p style="color:red">本周举办家政培训。</p>'
+    article.save()
+
+    row = Article.objects.get(pk=article.pk)
+    assert row.body == "<p>本周举办家政培训。</p>"
+    assert row.body_text == row.excerpt == "本周举办家政培训。"
+    assert matches(row.pk, "家政培训") and not matches(row.pk, "陈旧索引")
+    assert matches(row.pk, "春季简报", "title_index")
+
+
+def test_publishing_from_the_list_cleans_the_body_by_todays_rules_reading_it_once(
+    django_assert_num_queries,
+):
+    """Publishing cleans the body as the rules are now (issue 9, item 18), also from
+    a list that left the body in the database: it is read on purpose, in one query,
+    however many columns derive from it."""
+    article = ArticleFactory(status=Article.Status.REVIEW, published_at=None, summary="")
+    make_stale(article)
+    listed = Article.objects.for_listing().get(pk=article.pk)
+    listed.status = Article.Status.PUBLISHED
+
+    with django_assert_num_queries(3):  # the body, the UPDATE, the history version
+        listed.save(update_fields=["status"])
+
+    row = Article.objects.get(pk=article.pk)
+    assert row.body == "<p>旧规则下保存的正文</p>"
+    assert (row.body_text, row.excerpt) == ("旧规则下保存的正文", "旧规则下保存的正文。")
+    assert matches(row.pk, "正文") and not matches(row.pk, "陈旧索引")
+    assert row.is_live()
+
+
+@pytest.mark.parametrize("loaded", ["whole", "as-listed"])
+@pytest.mark.parametrize("save", ["full", "update_fields"])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        pytest.param("title", "新标题讲到家政培训", id="title"),
+        pytest.param("summary", "新摘要讲到家政培训", id="summary"),
+        pytest.param("body", "<p>新正文讲到家政培训。</p>", id="body"),
+    ],
+)
+def test_derived_columns_follow_their_sources_after_every_kind_of_save(field, value, save, loaded):
+    article = ArticleFactory(title="旧标题", summary="", body="<p>旧正文。</p>")
+    articles = Article.objects.for_listing() if loaded == "as-listed" else Article.objects
+    article = articles.get(pk=article.pk)
+
+    setattr(article, field, value)
+    article.save(**({"update_fields": [field]} if save == "update_fields" else {}))
+
+    row = Article.objects.get(pk=article.pk)
+    body_text = "新正文讲到家政培训。" if field == "body" else "旧正文。"
+    assert row.body_text == body_text
+    assert row.excerpt == (row.summary or body_text)
+    assert matches(row.pk, "家政培训")
+    assert matches(row.pk, "家政培训", "title_index") is (field == "title")
+    assert matches(row.pk, "旧标题") is (field != "title")
+    assert matches(row.pk, "旧正文") is (field != "body")

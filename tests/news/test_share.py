@@ -21,7 +21,8 @@ from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from news.models import Article, SiteProfile
+from fedsite.models import SiteProfile
+from news.models import Article
 from tests.factories import ArticleFactory, ColumnFactory
 from tests.helpers import image_bytes, set_profile
 from tests.stats.factories import IndicatorFactory
@@ -224,10 +225,10 @@ def test_a_hostile_title_cannot_break_out_of_the_json_ld(client, column):
     assert "<script>alert(1)" not in html_of(response)
 
 
-def test_a_draft_preview_has_no_json_ld(editor_client, column):
+def test_a_draft_preview_has_no_json_ld(superuser_client, column):
     draft = ArticleFactory(column=column, status=Article.Status.DRAFT, published_at=None)
 
-    response = editor_client.get(draft.get_absolute_url())
+    response = superuser_client.get(draft.get_absolute_url())
 
     assert response.status_code == 200
     assert head_of(response).json_ld == []

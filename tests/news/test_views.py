@@ -220,11 +220,11 @@ def test_hidden_article_page_is_not_found_for_the_public(client, column, kind):
 
 @pytest.mark.parametrize("kind", HIDDEN_KINDS)
 def test_staff_can_preview_a_hidden_article_without_it_being_cached_or_counted(
-    editor_client, column, kind
+    superuser_client, column, kind
 ):
     hidden = hidden_article(kind, column=column)
 
-    response = editor_client.get(hidden.get_absolute_url())
+    response = superuser_client.get(hidden.get_absolute_url())
 
     assert response.status_code == 200
     assert hidden.title in html_of(response)

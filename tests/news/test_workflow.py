@@ -6,6 +6,7 @@ import datetime
 import zoneinfo
 
 import pytest
+from django.contrib import messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -15,10 +16,17 @@ from django.utils import timezone
 
 from news.models import Article, Attachment, ReviewEvent
 from news.workflow import (
+    TRANSITIONS,
+    Kind,
+    actions_for,
     article_approve,
+    article_save_edit,
     article_send_back,
     article_submit,
     article_withdraw,
+    check_pressed,
+    take_action,
+    take_in_bulk,
 )
 from tests.factories import ArticleFactory
 from tests.helpers import (
@@ -265,6 +273,262 @@ def test_an_editor_cannot_approve_send_back_or_withdraw(editor, column, status, 
     article.refresh_from_db()
     assert article.status == status
     assert not ReviewEvent.objects.exists()
+
+
+# -- The workflow's answers, asked directly as any entry point would ------------------
+# A management command or an API gets the same rules as the admin by calling these:
+# no request, no form, no test client.
+
+ROLES = ["editor", "reviewer", "superuser"]
+STATES = [Status.DRAFT, Status.REVIEW, Status.PUBLISHED, Status.WITHDRAWN]
+
+
+def chinese(text):
+    return any("\u4e00" <= character <= "\u9fff" for character in text)
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "offered"),
+    [
+        ("editor", Status.DRAFT, [Action.SUBMIT]),
+        ("editor", Status.REVIEW, []),
+        ("editor", Status.PUBLISHED, []),
+        ("editor", Status.WITHDRAWN, [Action.SUBMIT]),
+        ("reviewer", Status.DRAFT, [Action.SUBMIT, Action.APPROVE]),
+        ("reviewer", Status.REVIEW, [Action.APPROVE, Action.SEND_BACK]),
+        ("reviewer", Status.PUBLISHED, [Action.WITHDRAW]),
+        ("reviewer", Status.WITHDRAWN, [Action.SUBMIT, Action.APPROVE]),
+        ("superuser", Status.DRAFT, [Action.SUBMIT, Action.APPROVE]),
+        ("superuser", Status.REVIEW, [Action.APPROVE, Action.SEND_BACK]),
+        ("superuser", Status.PUBLISHED, [Action.WITHDRAW]),
+        ("superuser", Status.WITHDRAWN, [Action.SUBMIT, Action.APPROVE]),
+    ],
+)
+def test_each_role_is_offered_the_transitions_the_articles_state_allows(
+    request, column, role, status, offered
+):
+    article = ArticleFactory(column=column, status=status)
+
+    assert [t.action for t in actions_for(article, request.getfixturevalue(role))] == offered
+
+
+@pytest.mark.parametrize("status", STATES)
+@pytest.mark.parametrize("role", ROLES)
+def test_an_offered_transition_is_taken_and_any_other_is_refused_in_chinese(
+    request, column, role, status
+):
+    user = request.getfixturevalue(role)
+    for transition in TRANSITIONS:
+        article = ArticleFactory(column=column, status=status)
+        offered = transition in actions_for(article, user)
+
+        outcome = take_action(transition.action, article=article, by=user, comment="请核实。")
+
+        article.refresh_from_db()
+        if offered:
+            assert outcome.kind == Kind.TAKEN
+            assert article.review_events.get().action == transition.action
+        else:
+            assert outcome.kind == Kind.REFUSED
+            [(level, reason)] = outcome.messages
+            assert level == messages.ERROR and chinese(reason)
+            assert article.status == status
+            assert not article.review_events.exists()
+
+
+def test_send_back_is_offered_before_the_comment_is_written_and_refused_without_it(
+    reviewer, editor, column
+):
+    article = draft_by(editor, column)
+    article_submit(article=article, by=editor)
+    assert Action.SEND_BACK in [t.action for t in actions_for(article, reviewer)]
+
+    outcome = take_action(Action.SEND_BACK, article=article, by=reviewer, comment=" ")
+
+    assert outcome.messages == ((messages.ERROR, "退回时请填写审核意见，告诉编辑要改什么。"),)
+    article.refresh_from_db()
+    assert article.status == Status.REVIEW
+
+
+def test_a_change_overtaken_by_its_article_is_offered_for_approval_and_refused_with_why(
+    editor, reviewer, column
+):
+    """The reviewer sees the button; pressing it explains what changed meanwhile."""
+    published = ArticleFactory(column=column, title="旧标题")
+    change = propose(published, by=editor, title="新标题")
+    corrected = Article.objects.get(pk=published.pk)
+    corrected.title = "旧标题（更正）"
+    article_save_edit(edited=corrected, by=reviewer)
+
+    assert Action.APPROVE in [t.action for t in actions_for(change, reviewer)]
+    outcome = take_action(Action.APPROVE, article=change, by=reviewer)
+
+    assert outcome.kind == Kind.REFUSED
+    assert outcome.messages[0][1].startswith("原文的标题在这份修改稿之后又被修改过")
+
+
+def test_an_editor_saving_a_published_article_may_submit_what_the_save_makes(editor, column):
+    """The button acts on the 修改稿, a draft; approving stays the reviewers'."""
+    published = ArticleFactory(column=column)
+
+    check_pressed(Action.SUBMIT, article=published, by=editor)
+    with pytest.raises(PermissionDenied):
+        check_pressed(Action.APPROVE, article=published, by=editor)
+
+
+def edited_copy(article, **typed):
+    """The article read again and changed, not yet saved: what a form or a command holds."""
+    edited = Article.objects.get(pk=article.pk)
+    for name, value in typed.items():
+        setattr(edited, name, value)
+    return edited
+
+
+def propose(published, *, by, **typed):
+    outcome = article_save_edit(edited=edited_copy(published, **typed), by=by)
+    assert outcome.kind == Kind.PROPOSED
+    return outcome.article
+
+
+@pytest.mark.parametrize(
+    ("role", "status", "kind"),
+    [
+        ("editor", Status.DRAFT, Kind.SAVED),
+        ("editor", Status.REVIEW, Kind.RECALLED),
+        ("editor", Status.PUBLISHED, Kind.PROPOSED),
+        ("editor", Status.WITHDRAWN, Kind.SAVED),
+        ("reviewer", Status.DRAFT, Kind.SAVED),
+        ("reviewer", Status.REVIEW, Kind.SAVED),
+        ("reviewer", Status.PUBLISHED, Kind.SAVED),
+        ("reviewer", Status.WITHDRAWN, Kind.SAVED),
+        ("superuser", Status.DRAFT, Kind.SAVED),
+        ("superuser", Status.REVIEW, Kind.SAVED),
+        ("superuser", Status.PUBLISHED, Kind.SAVED),
+        ("superuser", Status.WITHDRAWN, Kind.SAVED),
+    ],
+)
+def test_saving_an_edit_means_what_the_articles_state_and_the_role_say(
+    request, column, role, status, kind
+):
+    user = request.getfixturevalue(role)
+    article = ArticleFactory(column=column, status=status, title="旧标题")
+    version = article.version
+
+    outcome = article_save_edit(edited=edited_copy(article, title="新标题"), by=user)
+
+    assert outcome.kind == kind
+    article.refresh_from_db()
+    if kind == Kind.PROPOSED:
+        # What the public sees stays; the edit waits for review in a 修改稿.
+        assert (article.title, article.version) == ("旧标题", version)
+        change = outcome.article
+        assert (change.revision_of, change.title, change.status) == (
+            article,
+            "新标题",
+            Status.DRAFT,
+        )
+        assert outcome.messages == (
+            (
+                messages.WARNING,
+                "这篇文章已经发布，您的修改已另存为修改稿，审核通过后才会替换网站上的版本。",
+            ),
+        )
+    elif kind == Kind.RECALLED:
+        assert (article.title, article.status) == ("新标题", Status.DRAFT)
+        assert article.review_events.get().action == Action.RECALL
+        assert outcome.messages == ((messages.WARNING, RECALLED),)
+    else:
+        assert outcome.article == article
+        assert (article.title, article.status, article.version) == ("新标题", status, version + 1)
+        assert outcome.messages == ()
+        assert not article.review_events.exists()
+
+
+@pytest.mark.parametrize("status", STATES)
+@pytest.mark.parametrize("role", ROLES)
+def test_an_edit_that_changes_nothing_saves_nothing(request, column, role, status):
+    user = request.getfixturevalue(role)
+    article = ArticleFactory(column=column, status=status)
+    versions = article.history.count()
+
+    outcome = article_save_edit(edited=edited_copy(article), by=user)
+
+    assert outcome.kind == Kind.UNCHANGED
+    article.refresh_from_db()
+    assert (article.status, article.version, article.history.count()) == (status, 1, versions)
+    assert not article.pending_changes.exists()
+    assert not article.review_events.exists()
+    if role == "editor" and status == Status.PUBLISHED:
+        assert outcome.messages == ((messages.INFO, "没有改动，网站上的版本保持不变。"),)
+
+
+@pytest.mark.parametrize("status", STATES)
+@pytest.mark.parametrize("role", ROLES)
+def test_an_edit_made_on_an_overtaken_version_is_refused_and_the_first_one_kept(
+    request, column, role, status
+):
+    """Two people read the same article and both save: the second is told, in
+    Chinese, who saved first; what they saved stays."""
+    user = request.getfixturevalue(role)
+    article = ArticleFactory(column=column, status=status, title="原标题")
+    first, second = edited_copy(article, title="甲改的标题"), edited_copy(article, title="乙改的")
+    kept = article_save_edit(edited=first, by=user).article
+
+    outcome = article_save_edit(edited=second, by=user)
+
+    assert outcome.kind == Kind.REFUSED
+    [(level, reason)] = outcome.messages
+    assert (level, reason[:6]) == (messages.ERROR, "保存被拒绝：")
+    kept.refresh_from_db()
+    assert kept.title == "甲改的标题"
+    assert not Article.objects.filter(title="乙改的").exists()
+
+
+def test_a_save_never_changes_the_state_only_transitions_do(reviewer, column):
+    """A restored old version carries its old status; saving it keeps the current one."""
+    article = ArticleFactory(column=column)
+    restored = edited_copy(article, title="还原的标题", status=Status.DRAFT, review_comment="旧")
+
+    outcome = article_save_edit(edited=restored, by=reviewer)
+
+    assert outcome.kind == Kind.SAVED
+    article.refresh_from_db()
+    assert (article.title, article.status, article.review_comment) == (
+        "还原的标题",
+        Status.PUBLISHED,
+        "",
+    )
+
+
+def test_an_editors_second_save_goes_on_in_the_same_change(editor, column):
+    """The 修改稿 is an editor's own draft: saving it again saves it directly."""
+    published = ArticleFactory(column=column, title="旧标题")
+    change = propose(published, by=editor, title="新标题")
+
+    outcome = article_save_edit(edited=edited_copy(change, summary="补充摘要"), by=editor)
+
+    assert (outcome.kind, outcome.article) == (Kind.SAVED, change)
+    assert published.pending_changes.get().summary == "补充摘要"
+    assert article_save_edit(edited=edited_copy(published, title="再改"), by=editor).kind == (
+        Kind.REFUSED
+    )
+
+
+def test_approving_in_bulk_takes_only_what_was_submitted(editor, reviewer, column):
+    submitted, draft = draft_by(editor, column), draft_by(editor, column)
+    article_submit(article=submitted, by=editor)
+
+    selected = Article.objects.filter(pk__in=[submitted.pk, draft.pk])
+
+    outcome = take_in_bulk(Action.APPROVE, articles=selected, by=reviewer)
+
+    assert [text for _level, text in outcome.messages] == [
+        "已发布 1 篇文章。",
+        "1 篇不是“待审核”状态，未发布：批量发布只发布已提交审核的文章。",
+    ]
+    submitted.refresh_from_db()
+    draft.refresh_from_db()
+    assert (submitted.status, draft.status) == (Status.PUBLISHED, Status.DRAFT)
 
 
 # -- Through the buttons of the admin form ---------------------------------------------

@@ -18,12 +18,18 @@ pytestmark = pytest.mark.django_db
 
 REPORT_TITLE = "市妇联：巾帼勇担当 展现新作为"
 MARCH_8 = datetime.date(2022, 3, 8)
-RUNNING_TOTALS = {"美丽庭院", "精品庭院", "妇女微家", "市级示范妇女微家", "“领头雁”培训",
-                  "“领头雁”培训人数"}  # fmt: skip
+RUNNING_TOTALS = {
+    "美丽庭院",
+    "精品庭院",
+    "妇女微家",
+    "市级示范妇女微家",
+    "“领头雁”培训",
+    "“领头雁”培训人数",
+}
 
 
 def load_demo():
-    call_command("load_demo_content", "--no-user", stdout=io.StringIO())
+    call_command("load_demo_content", stdout=io.StringIO())
     call_command("load_demo_stats", stdout=io.StringIO())
 
 

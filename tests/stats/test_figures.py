@@ -88,9 +88,24 @@ def test_eleven_thousand_written_plainly_is_not_turned_into_wan():
 
 @pytest.mark.parametrize(
     "written",
-    ["535", "713.5", "58.1万", "11.6万", "8万余", "3.9万", "约3万", "近万", "139万", "11000",
-     "200余", "近亿", "约1.5亿", "0", "2782"],
-)  # fmt: skip
+    [
+        "535",
+        "713.5",
+        "58.1万",
+        "11.6万",
+        "8万余",
+        "3.9万",
+        "约3万",
+        "近万",
+        "139万",
+        "11000",
+        "200余",
+        "近亿",
+        "约1.5亿",
+        "0",
+        "2782",
+    ],
+)
 def test_reading_then_writing_gives_back_the_written_text(written):
     assert format_figure(*parse_figure(written)) == written
 

@@ -18,6 +18,7 @@ from decimal import Decimal
 import pytest
 
 from news.models import Article
+from stats.columns import COLUMNS, HEADER_ALIASES
 from stats.importing import ImportFileError, apply_import, plan_import, read_rows
 from stats.models import YearlyValue
 from tests.factories import ArticleFactory
@@ -96,10 +97,17 @@ def displays():
 def database_state():
     return sorted(
         YearlyValue.objects.values_list(
-            "indicator_id", "year", "kind", "value", "qualifier", "scale", "as_of",
-            "source_article_id", "updated_at",
+            "indicator_id",
+            "year",
+            "kind",
+            "value",
+            "qualifier",
+            "scale",
+            "as_of",
+            "source_article_id",
+            "updated_at",
         )
-    )  # fmt: skip
+    )
 
 
 def errors_by_line(plan):
@@ -145,15 +153,26 @@ class TestGoodFiles:
         assert displays() == GOOD_DISPLAYS
 
     def test_optional_columns_may_be_left_out(self, indicators):
-        data = csv_file([["2021", "思想引领", "巾帼大宣讲", "535"]],
-                        header=["year", "group", "indicator", "value"])  # fmt: skip
+        data = csv_file(
+            [["2021", "思想引领", "巾帼大宣讲", "535"]],
+            header=["year", "group", "indicator", "value"],
+        )
         assert import_file("2021.csv", data) == (1, 0)
         assert displays() == {("巾帼大宣讲", "yearly"): "535场次"}
 
     def test_a_source_url_links_the_figure_to_the_article(self, indicators):
         article = ArticleFactory()
-        row = ["2021", "思想引领", "巾帼大宣讲", "场次", "535", "", "", "",
-               f"http://testserver{article.get_absolute_url()}"]  # fmt: skip
+        row = [
+            "2021",
+            "思想引领",
+            "巾帼大宣讲",
+            "场次",
+            "535",
+            "",
+            "",
+            "",
+            f"http://testserver{article.get_absolute_url()}",
+        ]
         import_file("2021.csv", csv_file([row]))
         assert YearlyValue.objects.get().source_article == article
 
@@ -165,9 +184,18 @@ class TestXlsx:
             [2021.0, "思想引领", "宣教活动参与人次", "人次", "8万余", None, None, None, None],
             [2021, "家庭文明建设", "美丽庭院", "户", 581000, None, "running_total", MARCH_8, None],
             [2021.0, "家庭文明建设", "美丽庭院创建授课", "课时", 713.5, None, None, None, None],
-            [2021, "组织建设", "“领头雁”培训人数", "人", "近万", None, "累计",
-             datetime.datetime(2022, 3, 8), None],
-        ]  # fmt: skip
+            [
+                2021,
+                "组织建设",
+                "“领头雁”培训人数",
+                "人",
+                "近万",
+                None,
+                "累计",
+                datetime.datetime(2022, 3, 8),
+                None,
+            ],
+        ]
         assert import_file("2021年数据.xlsx", xlsx_file(rows)) == (5, 0)
         assert displays() == GOOD_DISPLAYS
         running = YearlyValue.objects.get(indicator=indicators["美丽庭院"])
@@ -267,7 +295,7 @@ BAD_ROWS = {
         ["2021", "思想引领", "巾帼大宣讲", "场次", "535", "", "", "", "/articles/999999/"],
         "来源文章不存在：/articles/999999/",
     ),
-}  # fmt: skip
+}
 
 
 class TestBadRows:
@@ -305,8 +333,13 @@ class TestBadRows:
         assert database_state() == existing
 
     def test_every_bad_row_is_reported_not_only_the_first(self, existing):
-        rows = [GOOD_ROWS[0], BAD_ROWS["wrong unit"][0], GOOD_ROWS[3], BAD_ROWS["year 1800"][0],
-                BAD_ROWS["bad kind"][0]]  # fmt: skip
+        rows = [
+            GOOD_ROWS[0],
+            BAD_ROWS["wrong unit"][0],
+            GOOD_ROWS[3],
+            BAD_ROWS["year 1800"][0],
+            BAD_ROWS["bad kind"][0],
+        ]
         plan = plan_for("2021.csv", csv_file(rows))
         assert errors_by_line(plan) == {
             3: [BAD_ROWS["wrong unit"][1]],
@@ -318,9 +351,12 @@ class TestBadRows:
         row = ["1800", "思想引领", "巾帼大宣讲", "次", "-5", "", "", "", ""]
         plan = plan_for("2021.csv", csv_file([row]))
         assert errors_by_line(plan) == {
-            2: ["年度应在 1949 到 2100 之间，表中为 1800", "单位应为“场次”，表中为“次”",
-                "数值不能为负数：-5"],
-        }  # fmt: skip
+            2: [
+                "年度应在 1949 到 2100 之间，表中为 1800",
+                "单位应为“场次”，表中为“次”",
+                "数值不能为负数：-5",
+            ],
+        }
 
     def test_a_negative_number_in_a_workbook_cell_is_refused(self, existing):
         rows = [[2021, "思想引领", "巾帼大宣讲", "场次", -5, None, None, None, None]]
@@ -329,8 +365,14 @@ class TestBadRows:
 
     def test_a_blank_line_does_not_shift_the_line_numbers_staff_see(self, existing):
         """Staff find the row by the line number Excel shows beside it."""
-        text = "\r\n".join([",".join(HEADER), ",".join(GOOD_ROWS[0]), ",,,,,,,,",
-                            ",".join(BAD_ROWS["wrong unit"][0])])  # fmt: skip
+        text = "\r\n".join(
+            [
+                ",".join(HEADER),
+                ",".join(GOOD_ROWS[0]),
+                ",,,,,,,,",
+                ",".join(BAD_ROWS["wrong unit"][0]),
+            ]
+        )
         plan = plan_for("2021.csv", text.encode("utf-8-sig"))
         assert errors_by_line(plan) == {4: [BAD_ROWS["wrong unit"][1]]}
 
@@ -342,8 +384,17 @@ class TestBadRows:
     def test_a_source_url_on_another_website_is_refused(self, existing):
         """/articles/N/ on another site is not our article N."""
         article = ArticleFactory()
-        row = ["2021", "思想引领", "巾帼大宣讲", "场次", "535", "", "", "",
-               f"https://www.other-federation.example/articles/{article.pk}/"]  # fmt: skip
+        row = [
+            "2021",
+            "思想引领",
+            "巾帼大宣讲",
+            "场次",
+            "535",
+            "",
+            "",
+            "",
+            f"https://www.other-federation.example/articles/{article.pk}/",
+        ]
         plan = plan_for("2021.csv", csv_file([row]))
         assert list(errors_by_line(plan)) == [2]
         assert "来源网址不是本站文章的地址" in errors_by_line(plan)[2][0]
@@ -352,8 +403,12 @@ class TestBadRows:
 class TestPreview:
     def test_the_preview_counts_what_will_be_created_updated_and_left_unchanged(self, indicators):
         YearlyValueFactory(indicator=indicators["巾帼大宣讲"], value=535)  # unchanged
-        YearlyValueFactory(indicator=indicators["宣教活动参与人次"], value=70000,
-                           qualifier="more_than", scale="wan")  # fmt: skip
+        YearlyValueFactory(
+            indicator=indicators["宣教活动参与人次"],
+            value=70000,
+            qualifier="more_than",
+            scale="wan",
+        )
         before = database_state()
 
         plan = plan_for("2021.csv", csv_file(GOOD_ROWS[:3]))
@@ -368,8 +423,12 @@ class TestPreview:
 
     def test_confirming_the_preview_creates_and_updates_as_counted(self, indicators):
         YearlyValueFactory(indicator=indicators["巾帼大宣讲"], value=535)
-        YearlyValueFactory(indicator=indicators["宣教活动参与人次"], value=70000,
-                           qualifier="more_than", scale="wan")  # fmt: skip
+        YearlyValueFactory(
+            indicator=indicators["宣教活动参与人次"],
+            value=70000,
+            qualifier="more_than",
+            scale="wan",
+        )
 
         assert apply_import(plan_for("2021.csv", csv_file(GOOD_ROWS[:3]))) == (1, 1)
         assert displays() == {
@@ -396,19 +455,34 @@ class TestExportImportedBack:
         report = ArticleFactory(title="市妇联：巾帼勇担当 展现新作为")
         draft = ArticleFactory(title="草稿", status=Article.Status.DRAFT, published_at=None)
         figures = [
-            YearlyValueFactory(indicator=indicators["巾帼大宣讲"], value=535,
-                               source_article=report),
+            YearlyValueFactory(
+                indicator=indicators["巾帼大宣讲"], value=535, source_article=report
+            ),
             YearlyValueFactory(indicator=indicators["巾帼大宣讲"], year=2020, value=480),
-            YearlyValueFactory(indicator=indicators["宣教活动参与人次"], value=80000,
-                               qualifier="more_than", scale="wan", source_article=report),
-            RunningTotalFactory(indicator=indicators["美丽庭院"], value=581000, scale="wan",
-                                source_article=report),
-            YearlyValueFactory(indicator=indicators["美丽庭院创建授课"], value=Decimal("713.5"),
-                               source_article=draft),
-            RunningTotalFactory(indicator=indicators["“领头雁”培训人数"], value=10000,
-                                qualifier="nearly", scale="wan", source_article=report),
+            YearlyValueFactory(
+                indicator=indicators["宣教活动参与人次"],
+                value=80000,
+                qualifier="more_than",
+                scale="wan",
+                source_article=report,
+            ),
+            RunningTotalFactory(
+                indicator=indicators["美丽庭院"], value=581000, scale="wan", source_article=report
+            ),
+            YearlyValueFactory(
+                indicator=indicators["美丽庭院创建授课"],
+                value=Decimal("713.5"),
+                source_article=draft,
+            ),
+            RunningTotalFactory(
+                indicator=indicators["“领头雁”培训人数"],
+                value=10000,
+                qualifier="nearly",
+                scale="wan",
+                source_article=report,
+            ),
             YearlyValueFactory(indicator=indicators["“领头雁”培训人数"], value=11000),
-        ]  # fmt: skip
+        ]
         return figures
 
     def test_the_csv_export_imports_back_with_every_row_unchanged(self, client, published):
@@ -425,6 +499,28 @@ class TestExportImportedBack:
         assert displays() == shown
         assert shown[("宣教活动参与人次", "yearly")] == "8万余人次"
         assert shown[("美丽庭院", "running_total")] == "58.1万户"
+
+    def test_both_exports_have_exactly_the_columns_the_importer_reads(self, client, published):
+        """One definition (stats.columns) for both directions."""
+        csv_text = client.get("/stats/export.csv").content.decode("utf-8-sig")
+        exported = client.get("/stats/export.json").json()
+
+        assert next(csv.reader(io.StringIO(csv_text))) == COLUMNS
+        assert exported["fields"] == COLUMNS
+        assert all(list(row) == COLUMNS for row in exported["values"])
+
+    def test_the_export_with_its_header_in_chinese_imports_back_unchanged(self, client, published):
+        rows = list(
+            csv.reader(io.StringIO(client.get("/stats/export.csv").content.decode("utf-8-sig")))
+        )
+        # Each column under the first of its Chinese names (年度, 分组, 指标, ...).
+        chinese = {name: alias for alias, name in reversed(HEADER_ALIASES.items())}
+        data = csv_file(rows[1:], header=[chinese[name] for name in rows[0]])
+
+        plan = plan_for("fedsite-stats.csv", data)
+
+        assert not plan.bad_rows
+        assert plan.unchanged_count == len(published)
 
     def test_an_edited_export_updates_only_the_edited_figure(self, client, published):
         rows = list(
@@ -453,8 +549,9 @@ class TestExportImportedBack:
         assert (value.value, value.source_article) == (535, report)
 
     def test_an_empty_source_url_of_an_unchanged_figure_is_unchanged(self, indicators):
-        YearlyValueFactory(indicator=indicators["巾帼大宣讲"], value=535,
-                           source_article=ArticleFactory())  # fmt: skip
+        YearlyValueFactory(
+            indicator=indicators["巾帼大宣讲"], value=535, source_article=ArticleFactory()
+        )
         row = ["2021", "思想引领", "巾帼大宣讲", "场次", "535", "", "", "", ""]
         assert plan_for("2021.csv", csv_file([row])).unchanged_count == 1
 
@@ -470,12 +567,23 @@ class TestUnreadableFiles:
             ("数据.xlsx", b"PK\x03\x04" + bytes(100), "这不是有效的 XLSX 文件。"),
             ("数据.csv", b"\r\n\r\n,,,\r\n", "文件中没有数据。"),
             ("数据.csv", "2021,思想引领,巾帼大宣讲,535\r\n".encode(), "表头缺少必需的列"),
-            ("数据.csv", "年度,指标,数值\r\n2021,巾帼大宣讲,535\r\n".encode(),
-             "表头缺少必需的列：group"),
+            (
+                "数据.csv",
+                "年度,指标,数值\r\n2021,巾帼大宣讲,535\r\n".encode(),
+                "表头缺少必需的列：group",
+            ),
         ],
-        ids=["empty", "binary", "xlsx-not-zip", "old-xls", "broken-zip", "only-blank-lines",
-             "no-header", "header-without-group"],
-    )  # fmt: skip
+        ids=[
+            "empty",
+            "binary",
+            "xlsx-not-zip",
+            "old-xls",
+            "broken-zip",
+            "only-blank-lines",
+            "no-header",
+            "header-without-group",
+        ],
+    )
     def test_a_file_that_cannot_be_read_is_refused_with_a_chinese_message(
         self, name, data, message
     ):

@@ -38,25 +38,34 @@ def validation_messages(value):
 class TestYearlyOrRunningTotal:
     def test_a_running_total_needs_its_as_of_date(self):
         value = YearlyValue(
-            indicator=IndicatorFactory(), year=2021, value=581000,
-            kind=YearlyValue.Kind.RUNNING_TOTAL, as_of=None,
-        )  # fmt: skip
+            indicator=IndicatorFactory(),
+            year=2021,
+            value=581000,
+            kind=YearlyValue.Kind.RUNNING_TOTAL,
+            as_of=None,
+        )
         with pytest.raises(ValidationError) as error:
             value.clean()
         assert error.value.message_dict["as_of"] == ["累计数必须填写截至日期。"]
 
     def test_the_database_refuses_a_running_total_without_as_of(self):
         refused_by_database(
-            indicator=IndicatorFactory(), year=2021, value=581000,
-            kind=YearlyValue.Kind.RUNNING_TOTAL, as_of=None,
-        )  # fmt: skip
+            indicator=IndicatorFactory(),
+            year=2021,
+            value=581000,
+            kind=YearlyValue.Kind.RUNNING_TOTAL,
+            as_of=None,
+        )
         assert not YearlyValue.objects.exists()
 
     def test_a_yearly_figure_with_an_as_of_date_is_refused(self):
         value = YearlyValue(
-            indicator=IndicatorFactory(), year=2021, value=535,
-            kind=YearlyValue.Kind.YEARLY, as_of=MARCH_8,
-        )  # fmt: skip
+            indicator=IndicatorFactory(),
+            year=2021,
+            value=535,
+            kind=YearlyValue.Kind.YEARLY,
+            as_of=MARCH_8,
+        )
         with pytest.raises(ValidationError) as error:
             value.clean()
         assert error.value.message_dict["as_of"] == ["年度数不填截至日期。"]
@@ -66,10 +75,13 @@ class TestYearlyOrRunningTotal:
         for value in [
             YearlyValue(indicator=indicator, year=2021, value=535),
             YearlyValue(
-                indicator=indicator, year=2021, value=581000,
-                kind=YearlyValue.Kind.RUNNING_TOTAL, as_of=MARCH_8,
+                indicator=indicator,
+                year=2021,
+                value=581000,
+                kind=YearlyValue.Kind.RUNNING_TOTAL,
+                as_of=MARCH_8,
             ),
-        ]:  # fmt: skip
+        ]:
             value.full_clean()  # raises if refused
 
 
@@ -82,9 +94,12 @@ class TestOneFigurePerIndicatorYearAndKind:
     def test_a_second_running_total_for_the_same_year_is_refused_by_the_database(self):
         first = RunningTotalFactory(year=2021, value=581000)
         refused_by_database(
-            indicator=first.indicator, year=2021, value=590000,
-            kind=YearlyValue.Kind.RUNNING_TOTAL, as_of=datetime.date(2022, 6, 1),
-        )  # fmt: skip
+            indicator=first.indicator,
+            year=2021,
+            value=590000,
+            kind=YearlyValue.Kind.RUNNING_TOTAL,
+            as_of=datetime.date(2022, 6, 1),
+        )
 
     def test_model_validation_names_the_duplicate(self):
         first = YearlyValueFactory(year=2021)
@@ -150,8 +165,9 @@ class TestDisplay:
         assert stored.display == shown
 
     def test_the_written_form_leaves_out_the_unit(self):
-        stored = YearlyValueFactory(indicator__unit="人次", value=80000, qualifier="more_than",
-                                    scale="wan")  # fmt: skip
+        stored = YearlyValueFactory(
+            indicator__unit="人次", value=80000, qualifier="more_than", scale="wan"
+        )
         assert stored.written == "8万余"
 
     def test_the_name_of_a_figure_says_indicator_year_and_figure(self):

@@ -24,8 +24,8 @@ from django.core.cache.backends.base import CacheKeyWarning
 from django.urls import reverse
 
 from news.models import Article
+from stats.columns import spreadsheet_cell
 from stats.models import Indicator
-from stats.views import spreadsheet_cell
 from tests.factories import ArticleFactory
 from tests.stats.factories import (
     IndicatorFactory,
@@ -37,8 +37,17 @@ from tests.stats.factories import (
 pytestmark = pytest.mark.django_db
 
 OVERVIEW = "/stats/"
-EXPORT_HEADER = ["year", "group", "indicator", "unit", "value", "qualifier", "kind", "as_of",
-                 "source_url"]  # fmt: skip
+EXPORT_HEADER = [
+    "year",
+    "group",
+    "indicator",
+    "unit",
+    "value",
+    "qualifier",
+    "kind",
+    "as_of",
+    "source_url",
+]
 SVG_NAMESPACES = {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
 
 
@@ -64,9 +73,10 @@ def cards(response):
 def group_headings(response):
     return [
         text_of(heading)
-        for heading in re.findall(r'<section class="stat-group"[^>]*>\s*<h2[^>]*>(.*?)</h2>',
-                                  page(response))
-    ]  # fmt: skip
+        for heading in re.findall(
+            r'<section class="stat-group"[^>]*>\s*<h2[^>]*>(.*?)</h2>', page(response)
+        )
+    ]
 
 
 @pytest.fixture
@@ -97,19 +107,30 @@ def figures(groups, report):
     return {
         "2021": [
             YearlyValueFactory(indicator=xuanjiang, value=535, source_article=report),
-            YearlyValueFactory(indicator=canyu, value=80000, qualifier="more_than", scale="wan",
-                               source_article=report),
+            YearlyValueFactory(
+                indicator=canyu,
+                value=80000,
+                qualifier="more_than",
+                scale="wan",
+                source_article=report,
+            ),
             YearlyValueFactory(indicator=shouke, value=Decimal("713.5"), source_article=report),
-            RunningTotalFactory(indicator=tingyuan, value=581000, scale="wan",
-                                source_article=report),
-            RunningTotalFactory(indicator=lingtouyan, value=10000, qualifier="nearly",
-                                scale="wan", source_article=report),
+            RunningTotalFactory(
+                indicator=tingyuan, value=581000, scale="wan", source_article=report
+            ),
+            RunningTotalFactory(
+                indicator=lingtouyan,
+                value=10000,
+                qualifier="nearly",
+                scale="wan",
+                source_article=report,
+            ),
         ],
         "2020": [
             YearlyValueFactory(indicator=xuanjiang, year=2020, value=500),
             YearlyValueFactory(indicator=canyu, year=2020, value=100000, scale="wan"),
         ],
-    }  # fmt: skip
+    }
 
 
 class TestOverview:
@@ -169,7 +190,7 @@ class TestOverview:
     @pytest.mark.parametrize(
         "year",
         ["abc", "1800", "2019", "2022", "２０２１", "", " 2021", "2021.0", "-2021", "20210"],
-    )  # fmt: skip
+    )
     def test_any_other_year_is_not_found(self, client, figures, year):
         assert client.get(OVERVIEW, {"year": year}).status_code == 404
 
@@ -301,8 +322,9 @@ class TestIndicatorPage:
         assert table_rows(response, "running_total")[0][1] == "近万人"
 
     def test_the_page_lists_its_live_source_articles_only(self, client, figures, report):
-        draft = ArticleFactory(title="尚未发布的稿件", status=Article.Status.DRAFT,
-                               published_at=None)  # fmt: skip
+        draft = ArticleFactory(
+            title="尚未发布的稿件", status=Article.Status.DRAFT, published_at=None
+        )
         withdrawn = ArticleFactory(title="已撤回的稿件", status=Article.Status.WITHDRAWN)
         indicator = figures["2020"][0].indicator
         YearlyValueFactory(indicator=indicator, year=2019, value=480, source_article=draft)
@@ -310,8 +332,9 @@ class TestIndicatorPage:
 
         response = client.get(indicator.get_absolute_url())
 
-        sources = re.search(r'aria-labelledby="sources-heading">(.*?)</section>', page(response),
-                            re.DOTALL).group(1)  # fmt: skip
+        sources = re.search(
+            r'aria-labelledby="sources-heading">(.*?)</section>', page(response), re.DOTALL
+        ).group(1)
         assert report.title in sources
         assert f'href="{report.get_absolute_url()}"' in sources
         assert draft.title not in page(response)
@@ -358,7 +381,7 @@ class TestQueryCounts:
     """The pages cost a fixed number of queries, however many figures there are."""
 
     # Both pages: the column navigation, the page cache's look-up of the next
-    # scheduled article (news.cache), and the footer's site profile and links, on a
+    # scheduled article (fedsite.cache), and the footer's site profile and links, on a
     # cold cache as in these tests.
     # The overview: the years, the year's figures, the previous year's figures.
     OVERVIEW_QUERIES = 7
@@ -369,15 +392,17 @@ class TestQueryCounts:
         for number in range(6):
             indicator = IndicatorFactory(group=groups["组织建设"], slug=f"more-{number}")
             for year in range(2015, 2022):
-                YearlyValueFactory(indicator=indicator, year=year, value=100 + year,
-                                   source_article=report)  # fmt: skip
+                YearlyValueFactory(
+                    indicator=indicator, year=year, value=100 + year, source_article=report
+                )
 
     def test_the_overview(self, client, figures, django_assert_num_queries):
         with django_assert_num_queries(self.OVERVIEW_QUERIES):
             assert client.get(OVERVIEW).status_code == 200
 
-    def test_the_overview_does_not_grow(self, client, figures, groups, report,
-                                        django_assert_num_queries):  # fmt: skip
+    def test_the_overview_does_not_grow(
+        self, client, figures, groups, report, django_assert_num_queries
+    ):
         self.add_more(groups, report)
         with django_assert_num_queries(self.OVERVIEW_QUERIES):
             response = client.get(OVERVIEW)
@@ -387,13 +412,15 @@ class TestQueryCounts:
         with django_assert_num_queries(self.INDICATOR_QUERIES):
             assert client.get("/stats/jinguo-daxuanjiang/").status_code == 200
 
-    def test_an_indicator_page_does_not_grow(self, client, figures, groups, report,
-                                             django_assert_num_queries):  # fmt: skip
+    def test_an_indicator_page_does_not_grow(
+        self, client, figures, groups, report, django_assert_num_queries
+    ):
         self.add_more(groups, report)
         indicator = figures["2021"][0].indicator
         for year in range(2010, 2020):
-            YearlyValueFactory(indicator=indicator, year=year, value=year,
-                               source_article=ArticleFactory())  # fmt: skip
+            YearlyValueFactory(
+                indicator=indicator, year=year, value=year, source_article=ArticleFactory()
+            )
         with django_assert_num_queries(self.INDICATOR_QUERIES):
             response = client.get(indicator.get_absolute_url())
         assert len(table_rows(response)) == 12
@@ -437,15 +464,51 @@ class TestExports:
             ["2020", "思想引领", "巾帼大宣讲", "场次", "500", "exact", "yearly", "", ""],
             ["2020", "思想引领", "宣教活动参与人次", "人次", "100000", "exact", "yearly", "", ""],
             ["2021", "思想引领", "巾帼大宣讲", "场次", "535", "exact", "yearly", "", url],
-            ["2021", "思想引领", "宣教活动参与人次", "人次", "80000", "more_than", "yearly", "",
-             url],
-            ["2021", "家庭文明建设", "美丽庭院创建授课", "课时", "713.5", "exact", "yearly", "",
-             url],
-            ["2021", "家庭文明建设", "美丽庭院", "户", "581000", "exact", "running_total",
-             "2022-03-08", url],
-            ["2021", "组织建设", "“领头雁”培训人数", "人", "10000", "nearly", "running_total",
-             "2022-03-08", url],
-        ]  # fmt: skip
+            [
+                "2021",
+                "思想引领",
+                "宣教活动参与人次",
+                "人次",
+                "80000",
+                "more_than",
+                "yearly",
+                "",
+                url,
+            ],
+            [
+                "2021",
+                "家庭文明建设",
+                "美丽庭院创建授课",
+                "课时",
+                "713.5",
+                "exact",
+                "yearly",
+                "",
+                url,
+            ],
+            [
+                "2021",
+                "家庭文明建设",
+                "美丽庭院",
+                "户",
+                "581000",
+                "exact",
+                "running_total",
+                "2022-03-08",
+                url,
+            ],
+            [
+                "2021",
+                "组织建设",
+                "“领头雁”培训人数",
+                "人",
+                "10000",
+                "nearly",
+                "running_total",
+                "2022-03-08",
+                url,
+            ],
+        ]
 
     def test_the_csv_export_opens_in_excel_as_utf8_with_one_row_per_figure(
         self, client, figures, report
@@ -531,14 +594,20 @@ class TestCsvExportIsSafeInASpreadsheet:
     @pytest.mark.parametrize("text", FORMULAS)
     @pytest.mark.parametrize("column", ["group", "indicator", "unit"])
     def test_text_that_a_spreadsheet_would_run_starts_with_a_quote(self, client, db, text, column):
-        names = {"group": "indicator__group__name", "indicator": "indicator__name",
-                 "unit": "indicator__unit"}  # fmt: skip
+        names = {
+            "group": "indicator__group__name",
+            "indicator": "indicator__name",
+            "unit": "indicator__unit",
+        }
         if column == "unit":
             text = text[:10]  # the longest unit there is room for
         value = YearlyValueFactory(**{names[column]: text})
         indicator = Indicator.objects.select_related("group").get(pk=value.indicator_id)
-        stored = {"group": indicator.group.name, "indicator": indicator.name,
-                  "unit": indicator.unit}[column]  # fmt: skip
+        stored = {
+            "group": indicator.group.name,
+            "indicator": indicator.name,
+            "unit": indicator.unit,
+        }[column]
 
         row = dict(zip(EXPORT_HEADER, export_csv_rows(client)[1], strict=True))
 

@@ -14,10 +14,25 @@ from news.search import parse_query, ranked_parts, result_page
 from news.views import SEARCH_MAX_RESULTS, SEARCH_PAGE_SIZE
 
 QUERIES = [
-    "美丽庭院", "家政培训", "婚姻家庭纠纷", "妇联", "家暴", "巾帼", "12338", "2021年",
-    "最美家庭", "婦聯", "维权 热线", "领头雁培训", "两癌筛查", "春蕾计划", "妇女之家",
-    "母婴护理技能培训", "清河县 家风", "不存在的说法",
-]  # fmt: skip
+    "美丽庭院",
+    "家政培训",
+    "婚姻家庭纠纷",
+    "妇联",
+    "家暴",
+    "巾帼",
+    "12338",
+    "2021年",
+    "最美家庭",
+    "婦聯",
+    "维权 热线",
+    "领头雁培训",
+    "两癌筛查",
+    "春蕾计划",
+    "妇女之家",
+    "母婴护理技能培训",
+    "清河县 家风",
+    "不存在的说法",
+]
 
 
 def run_search(text, number=1):
@@ -27,7 +42,7 @@ def run_search(text, number=1):
 
 
 # Besides page 1 of each query, the page where title matches run out and body
-# matches begin (the slow case before news.search.newest_ids), and a deep page.
+# matches begin (the slow case before news.search.PostgresSearch.newest_ids), and a deep page.
 EXTRA_PAGES = [("婚姻家庭纠纷", 5), ("母婴护理技能培训", 12), ("妇联", 50)]
 
 

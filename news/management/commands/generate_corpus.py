@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 
 from news import search
@@ -23,20 +23,69 @@ from news.sanitize import summarize
 
 DEMO_REPORT = Path(__file__).resolve().parents[2] / "demo" / "march8_report.txt"
 
-COUNTIES = ["城关区", "开发区", "东城县", "西河县", "南山县", "北塘县", "清河县", "平安县",
-            "永宁县", "兴隆县", "高新区", "滨海新区"]  # fmt: skip
-GROUPS = ["县妇联", "乡镇妇联", "社区妇联", "村妇联", "妇女之家", "巾帼志愿服务队",
-          "妇女儿童活动中心", "巾帼家政服务站"]  # fmt: skip
-ACTIVITIES = ["巾帼大宣讲", "家庭教育讲座", "美丽庭院创建", "最美家庭评选", "家政培训",
-              "母婴护理技能培训", "反家暴宣传", "婚姻家庭纠纷调解", "妇女维权法律咨询",
-              "两癌筛查", "春蕾计划助学", "巾帼创业培训", "家风家教故事分享会",
-              "妇女议事会", "关爱留守儿童", "巾帼志愿服务", "普法宣传进社区",
-              "领头雁培训", "三八红旗手表彰", "网络直播带货培训"]  # fmt: skip
-OPENINGS = ["近日", "日前", "为深入贯彻落实上级部署", "为进一步提升服务水平",
-            "为营造良好社会氛围", "连日来", "本月以来"]  # fmt: skip
-OUTCOMES = ["受到群众广泛好评", "取得了良好的社会效果", "进一步增强了妇女群众的获得感和幸福感",
-            "为推动基层妇联工作高质量发展奠定了基础", "参与群众纷纷表示受益匪浅",
-            "拨打12338妇女维权公益服务热线可获得帮助"]  # fmt: skip
+COUNTIES = [
+    "城关区",
+    "开发区",
+    "东城县",
+    "西河县",
+    "南山县",
+    "北塘县",
+    "清河县",
+    "平安县",
+    "永宁县",
+    "兴隆县",
+    "高新区",
+    "滨海新区",
+]
+GROUPS = [
+    "县妇联",
+    "乡镇妇联",
+    "社区妇联",
+    "村妇联",
+    "妇女之家",
+    "巾帼志愿服务队",
+    "妇女儿童活动中心",
+    "巾帼家政服务站",
+]
+ACTIVITIES = [
+    "巾帼大宣讲",
+    "家庭教育讲座",
+    "美丽庭院创建",
+    "最美家庭评选",
+    "家政培训",
+    "母婴护理技能培训",
+    "反家暴宣传",
+    "婚姻家庭纠纷调解",
+    "妇女维权法律咨询",
+    "两癌筛查",
+    "春蕾计划助学",
+    "巾帼创业培训",
+    "家风家教故事分享会",
+    "妇女议事会",
+    "关爱留守儿童",
+    "巾帼志愿服务",
+    "普法宣传进社区",
+    "领头雁培训",
+    "三八红旗手表彰",
+    "网络直播带货培训",
+]
+OPENINGS = [
+    "近日",
+    "日前",
+    "为深入贯彻落实上级部署",
+    "为进一步提升服务水平",
+    "为营造良好社会氛围",
+    "连日来",
+    "本月以来",
+]
+OUTCOMES = [
+    "受到群众广泛好评",
+    "取得了良好的社会效果",
+    "进一步增强了妇女群众的获得感和幸福感",
+    "为推动基层妇联工作高质量发展奠定了基础",
+    "参与群众纷纷表示受益匪浅",
+    "拨打12338妇女维权公益服务热线可获得帮助",
+]
 TITLE_TEMPLATES = [
     "{county}{group}开展{activity}活动",
     "{county}举办{activity}",
@@ -65,6 +114,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, count, seed, batch, **options):
         rng = random.Random(seed)
+        self.backend = search.backend_for(DEFAULT_DB_ALIAS)
         columns = self._columns()
         bank = _report_sentences()
         now = timezone.now()
@@ -90,31 +140,45 @@ class Command(BaseCommand):
         self.stdout.write(f"完成：{count} 篇，用时 {time.monotonic() - started:.1f} 秒。")
 
     def _columns(self):
-        wanted = [("部门动态", "bmdt"), ("工作动态", "gzdt"), ("通知公告", "tzgg"),
-                  ("基层风采", "jcfc")]  # fmt: skip
-        return [Column.objects.get_or_create(slug=slug, defaults={"name": name})[0]
-                for name, slug in wanted]  # fmt: skip
+        wanted = [
+            ("部门动态", "bmdt"),
+            ("工作动态", "gzdt"),
+            ("通知公告", "tzgg"),
+            ("基层风采", "jcfc"),
+        ]
+        return [
+            Column.objects.get_or_create(slug=slug, defaults={"name": name})[0]
+            for name, slug in wanted
+        ]
 
     def _sentence(self, rng):
-        template = rng.choice([
-            "{opening}，{county}{group}组织开展{activity}活动，{outcome}。",
-            "活动中，工作人员围绕{activity}进行了详细讲解，共有{number}名妇女群众参加。",
-            "{county}共举办{activity}{small}场次，覆盖{number}人次，{outcome}。",
-            "下一步，{group}将持续推进{activity}，{outcome}。",
-            "截至目前，全县已建成{group}{small}个，{outcome}。",
-        ])  # fmt: skip
+        template = rng.choice(
+            [
+                "{opening}，{county}{group}组织开展{activity}活动，{outcome}。",
+                "活动中，工作人员围绕{activity}进行了详细讲解，共有{number}名妇女群众参加。",
+                "{county}共举办{activity}{small}场次，覆盖{number}人次，{outcome}。",
+                "下一步，{group}将持续推进{activity}，{outcome}。",
+                "截至目前，全县已建成{group}{small}个，{outcome}。",
+            ]
+        )
         return template.format(
-            opening=rng.choice(OPENINGS), county=rng.choice(COUNTIES), group=rng.choice(GROUPS),
-            activity=rng.choice(ACTIVITIES), outcome=rng.choice(OUTCOMES),
-            number=rng.randint(20, 5000), small=rng.randint(2, 120),
-        )  # fmt: skip
+            opening=rng.choice(OPENINGS),
+            county=rng.choice(COUNTIES),
+            group=rng.choice(GROUPS),
+            activity=rng.choice(ACTIVITIES),
+            outcome=rng.choice(OUTCOMES),
+            number=rng.randint(20, 5000),
+            small=rng.randint(2, 120),
+        )
 
     def _article(self, rng, columns, bank, now):
         title = rng.choice(TITLE_TEMPLATES).format(
-            county=rng.choice(COUNTIES), group=rng.choice(GROUPS),
-            activity=rng.choice(ACTIVITIES), number=rng.randint(50, 9000),
+            county=rng.choice(COUNTIES),
+            group=rng.choice(GROUPS),
+            activity=rng.choice(ACTIVITIES),
+            number=rng.randint(50, 9000),
             year=rng.randint(2016, 2026),
-        )  # fmt: skip
+        )
         paragraphs = []
         for _ in range(rng.randint(3, 8)):
             sentences = [self._sentence(rng) for _ in range(rng.randint(1, 3))]
@@ -129,7 +193,7 @@ class Command(BaseCommand):
             body="".join(f"<p>{paragraph}</p>" for paragraph in paragraphs),
             body_text=body_text,
             excerpt=summarize(body_text, SUMMARY_LENGTH),
-            **search.article_index(title, "", body_text),
+            **self.backend.article_index(title, "", body_text),
             status=Article.Status.PUBLISHED,
             published_at=published,
             source="市妇联",
@@ -137,14 +201,12 @@ class Command(BaseCommand):
 
     def _drop_gin_index(self):
         # Building the GIN indexes once at the end is much faster than per row.
-        if connection.vendor != "postgresql":
-            return False
         with connection.cursor() as cursor:
-            for name in search.GIN_INDEXES:
+            for name in self.backend.indexes:
                 cursor.execute(f"DROP INDEX IF EXISTS {name}")
-        return True
+        return bool(self.backend.indexes)
 
     def _create_gin_index(self):
         with connection.cursor() as cursor:
-            for sql in search.GIN_INDEXES.values():
+            for sql in self.backend.indexes.values():
                 cursor.execute(sql)

@@ -3,8 +3,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from fedsite.text import decode_text
 from news.models import Article, Column
-from news.repair import read_text, repair_report
+from news.repair import repair_report
+from news.workflow import article_create
 
 
 class Command(BaseCommand):
@@ -26,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError(f"找不到文件：{path}")
         columns = {c.name: c for c in Column.objects.all()}
         try:
-            report = repair_report(read_text(file.read_bytes()), column_names=columns)
+            report = repair_report(decode_text(file.read_bytes()), column_names=columns)
         except ValueError as error:
             raise CommandError(str(error)) from error
 
@@ -49,15 +51,11 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             article = Article(
-                title=report.title,
-                column=target,
-                body=report.body_html(),
-                author=author,
-                status=Article.Status.DRAFT,
+                title=report.title, column=target, body=report.body_html(), author=author
             )
             if source:
                 article.source = source
-            article.save()
+            article_create(article=article, by=None)
         self.stdout.write(
             self.style.SUCCESS(f"已创建草稿，编号 {article.pk}，请在后台核对后发布。")
         )

@@ -12,8 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html_join
 
+from fedsite.models import ExternalLink, SiteProfile
 from news.demo import samples
-from news.models import Article, Column, ExternalLink, SiteProfile
+from news.models import Article, Column
 from news.repair import repair_report
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -62,10 +63,9 @@ class Command(BaseCommand):
             action="store_true",
             help="同时创建演示账号（admin、bianji、shenhe，密码公开，只用于本机演示）",
         )
-        parser.add_argument("--no-user", action="store_true", help="不创建账号（默认即不创建）")
 
     @transaction.atomic
-    def handle(self, *args, demo_users=False, no_user=False, **options):
+    def handle(self, *args, demo_users=False, **options):
         columns = {}
         for order, (name, slug, description, kind) in enumerate(COLUMNS):
             column, _ = Column.objects.get_or_create(
@@ -107,7 +107,7 @@ class Command(BaseCommand):
 
         # Accounts with a published password only when asked for (make run does):
         # pointed at a real database, this command must not open a door.
-        if demo_users and not no_user:
+        if demo_users:
             self._ensure_user()
 
     def _load_samples(self, columns):

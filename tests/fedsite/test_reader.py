@@ -1,4 +1,4 @@
-"""Reader preferences (news.reader): 简/繁 script, larger text and high contrast.
+"""Reader preferences (fedsite.reader): 简/繁 script, larger text and high contrast.
 
 A reader picks a preference with a plain link to /reader/, which keeps it in one
 cookie and sends them back to the page they were on. Public pages then come out
@@ -14,8 +14,8 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import reverse
 
+from fedsite.reader import COOKIE
 from news.models import Attachment
-from news.reader import COOKIE
 from tests.factories import ArticleFactory
 from tests.stats.factories import YearlyValueFactory
 
@@ -93,7 +93,7 @@ def test_without_next_the_reader_goes_to_the_home_page(client):
         "javascript",
         "5000-chars-local",
         "5000-chars-other-site",
-    ],  # fmt: skip
+    ],
 )
 def test_a_hostile_next_sends_the_reader_home_instead(client, hostile_next):
     response = client.get("/reader/", {"script": "hant", "next": hostile_next})
@@ -193,15 +193,15 @@ def test_larger_text_and_high_contrast_are_classes_on_the_page(article):
     assert TITLE in html_of(response)
 
 
-def test_the_admin_is_never_converted(editor_client, article):
-    editor_client.cookies[COOKIE] = "hant.large.high"
+def test_the_admin_is_never_converted(superuser_client, article):
+    superuser_client.cookies[COOKIE] = "hant.large.high"
 
     for url in [
         reverse("admin:index"),
         reverse("admin:news_article_changelist"),
         reverse("admin:news_article_change", args=[article.pk]),
     ]:
-        html = html_of(editor_client.get(url))
+        html = html_of(superuser_client.get(url))
         assert "市妇联网站管理" in html, url
         assert "市婦聯" not in html and "巾幗" not in html, url
     assert TITLE in html
@@ -251,14 +251,25 @@ def test_page_cache_keeps_each_readers_variant_apart(article, django_assert_num_
     url = article.column.get_absolute_url()
     expected = {
         None: ('<html lang="zh-Hans" class="size-normal contrast-normal">', TITLE),
-        "hant.normal.normal": ('<html lang="zh-Hant" class="size-normal contrast-normal">',
-                               TRADITIONAL_TITLE),
+        "hant.normal.normal": (
+            '<html lang="zh-Hant" class="size-normal contrast-normal">',
+            TRADITIONAL_TITLE,
+        ),
         "hans.large.normal": ('<html lang="zh-Hans" class="size-large contrast-normal">', TITLE),
-        "hant.xlarge.high": ('<html lang="zh-Hant" class="size-xlarge contrast-high">',
-                             TRADITIONAL_TITLE),
-    }  # fmt: skip
-    sequence = [None, "hant.normal.normal", None, "hans.large.normal", "hant.xlarge.high",
-                "hant.normal.normal", None]  # fmt: skip
+        "hant.xlarge.high": (
+            '<html lang="zh-Hant" class="size-xlarge contrast-high">',
+            TRADITIONAL_TITLE,
+        ),
+    }
+    sequence = [
+        None,
+        "hant.normal.normal",
+        None,
+        "hans.large.normal",
+        "hant.xlarge.high",
+        "hant.normal.normal",
+        None,
+    ]
 
     seen = set()
     for cookie in sequence:

@@ -1,4 +1,4 @@
-"""Cached public pages and scheduled articles (news.cache).
+"""Cached public pages and scheduled articles (fedsite.cache).
 
 The public pages are cached for anonymous readers, yet an article approved for
 08:00 must be on them at 08:00 even if they were cached at 07:59, and an edit must
@@ -105,7 +105,7 @@ def site_cache(request):
 
 @pytest.fixture
 def reviewer(django_user_model):
-    """Here a superuser named reviewer (not the 审核 user of tests/news/conftest.py)."""
+    """Here a superuser named reviewer (not the 审核 user of tests/conftest.py)."""
     return django_user_model.objects.create_superuser("reviewer", password="pw-for-tests-only")
 
 
@@ -184,14 +184,14 @@ def test_article_page_of_a_scheduled_article_is_404_until_its_time(clock, column
 # -- Edits -------------------------------------------------------------------------------
 
 
-def test_edited_title_shows_at_once_on_cached_pages(site_cache, editor_client, column):
+def test_edited_title_shows_at_once_on_cached_pages(site_cache, superuser_client, column):
     article = ArticleFactory(column=column, title="市妇联召开执委会议")
     reader = Client()
     pages = public_pages(column)
     for url in pages.values():
         assert shows(reader.get(url), "市妇联召开执委会议")
 
-    response = editor_client.post(
+    response = superuser_client.post(
         reverse("admin:news_article_change", args=[article.pk]),
         change_form(article, title="市妇联召开十三届三次执委会议", _continue="保存"),
     )
@@ -201,12 +201,12 @@ def test_edited_title_shows_at_once_on_cached_pages(site_cache, editor_client, c
         assert shows(reader.get(url), "市妇联召开十三届三次执委会议"), f"{name} is stale"
 
 
-def test_withdrawn_article_leaves_cached_pages_at_once(editor_client, column):
+def test_withdrawn_article_leaves_cached_pages_at_once(superuser_client, column):
     article = ArticleFactory(column=column, title="已撤回的旧消息")
     reader = Client()
     assert shows(reader.get(reverse("news:home")), "已撤回的旧消息")
 
-    workflow.article_withdraw(article=article, by=editor_client.user)
+    workflow.article_withdraw(article=article, by=superuser_client.user)
 
     assert not shows(reader.get(reverse("news:home")), "已撤回的旧消息")
 
@@ -246,7 +246,7 @@ def test_column_page_is_served_again_without_queries(article, django_assert_num_
     assert article.title in response.content.decode()
 
 
-def test_logged_in_staff_are_never_served_a_cached_page(editor_client, column):
+def test_logged_in_staff_are_never_served_a_cached_page(superuser_client, column):
     article = ArticleFactory(column=column, title="原标题")
     reader = Client()
     assert shows(reader.get(reverse("news:home")), "原标题")
@@ -254,15 +254,15 @@ def test_logged_in_staff_are_never_served_a_cached_page(editor_client, column):
     Article.objects.filter(pk=article.pk).update(title="新标题")
     assert shows(reader.get(reverse("news:home")), "原标题")  # the public copy is cached
 
-    response = editor_client.get(reverse("news:home"))
+    response = superuser_client.get(reverse("news:home"))
 
     assert shows(response, "新标题")
     assert "public" not in response.get("Cache-Control", "")
 
 
-def test_page_rendered_for_staff_is_not_stored_for_the_public(editor_client, column):
+def test_page_rendered_for_staff_is_not_stored_for_the_public(superuser_client, column):
     article = ArticleFactory(column=column, title="原标题")
-    assert shows(editor_client.get(reverse("news:home")), "原标题")
+    assert shows(superuser_client.get(reverse("news:home")), "原标题")
     Article.objects.filter(pk=article.pk).update(title="新标题")
 
     response = Client().get(reverse("news:home"))
@@ -270,10 +270,10 @@ def test_page_rendered_for_staff_is_not_stored_for_the_public(editor_client, col
     assert shows(response, "新标题")
 
 
-def test_staff_preview_of_a_draft_is_never_cached(editor_client, column):
+def test_staff_preview_of_a_draft_is_never_cached(superuser_client, column):
     draft = ArticleFactory(column=column, status=Article.Status.DRAFT, title="尚未发布的通知")
 
-    response = editor_client.get(draft.get_absolute_url())
+    response = superuser_client.get(draft.get_absolute_url())
 
     assert shows(response, "尚未发布的通知")
     directives = {part.strip() for part in response["Cache-Control"].split(",")}
@@ -405,7 +405,7 @@ def test_the_same_valid_parameters_in_any_order_are_one_stored_page(site_cache, 
 @pytest.mark.parametrize("page", ["٣", "３", "02", "last", ""])
 def test_the_list_reads_its_page_by_the_same_rule_as_the_cache(column, page):
     """?page=٣ was page 3 to the list (int() reads Arabic-Indic digits) while the cache
-    refused it: one rule now decides for both (news.parameters)."""
+    refused it: one rule now decides for both (fedsite.parameters)."""
     ArticleFactory.create_batch(41, column=column)
 
     assert Client().get("/news/", {"page": page}).status_code == 404

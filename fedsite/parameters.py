@@ -1,6 +1,6 @@
 """The query parameters public pages read, each checked by one rule.
 
-The views read a parameter through its rule, and the page cache (news.cache) uses the
+The views read a parameter through its rule, and the page cache (fedsite.cache) uses the
 same rules to decide whether a response may be stored: only a page whose view reads
 every parameter given, each with a valid value, is stored. Junk (/?page=<uuid>,
 /feed/?year=…, /news/?script=x, ?page=٣) is answered, or refused with a 404, but never
@@ -33,7 +33,7 @@ def year(raw):
 
 
 def script(raw):
-    """?script=: a one-response script choice for feed readers (news.reader)."""
+    """?script=: a one-response script choice for feed readers (fedsite.reader)."""
     if raw not in SCRIPTS:
         raise InvalidParameter(raw)
     return raw

@@ -7,12 +7,19 @@ article approved for 08:00 appears at 08:00 even on a page cached at 07:59). No
 cron job, no worker.
 
 Only anonymous GET/HEAD requests are cached; staff always see fresh pages.
+
+This module holds the mechanism and knows no content: each app declares in its
+AppConfig.ready() which models' saves change public pages (`invalidate_on_save`) and,
+for content that goes live by the clock, when that next happens (`changes_at`).
+The query parameters pages may read are in fedsite.parameters.
 """
 
 import hashlib
 from functools import wraps
 
 from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
@@ -22,6 +29,10 @@ GENERATION_KEY = "fedsite:generation"
 NEXT_PUBLICATION_KEY = "fedsite:next-publication:{generation}"
 PAGE_TIMEOUT = 300  # seconds; edits invalidate at once through the generation
 BROWSER_MAX_AGE = 60
+
+# Functions giving the next moment public pages change by the clock alone (a
+# scheduled article going live), or None; registered with `changes_at`.
+_SCHEDULES = []
 
 
 def site_generation():
@@ -42,21 +53,36 @@ def bump_site_generation():
         cache.incr(GENERATION_KEY)
 
 
-def seconds_until_next_publication(generation):
-    """Seconds until the next scheduled article goes live, or None if none is waiting."""
-    from .models import Article
+def _content_changed(sender, **kwargs):
+    # Now, so this request's own next page is fresh, and again after the commit, so
+    # that no server keeps a page built from the old data in the moment between.
+    bump_site_generation()
+    transaction.on_commit(bump_site_generation)
 
+
+def invalidate_on_save(*models):
+    """Every save or delete of these models changes public pages: bump the generation."""
+    for model in models:
+        label = model._meta.label
+        post_save.connect(_content_changed, sender=model, dispatch_uid=f"cache-{label}")
+        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"cache-del-{label}")
+
+
+def changes_at(next_change):
+    """Register `next_change()`: the next datetime at which public pages change with
+    no save (a scheduled article's publish time), or None. Cached pages expire then."""
+    if next_change not in _SCHEDULES:
+        _SCHEDULES.append(next_change)
+
+
+def seconds_until_next_publication(generation):
+    """Seconds until the next scheduled change goes live, or None if none is waiting."""
     key = NEXT_PUBLICATION_KEY.format(generation=generation)
     now = timezone.now().timestamp()
     moment = cache.get(key)
     if moment is None or 0 < moment <= now:
-        upcoming = (
-            Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
-        )
-        moment = upcoming.timestamp() if upcoming else 0
+        upcoming = [when for when in (change() for change in _SCHEDULES) if when]
+        moment = min(upcoming).timestamp() if upcoming else 0
         cache.set(key, moment, PAGE_TIMEOUT)
     if not moment:
         return None
@@ -74,8 +100,8 @@ def cache_public_page(view, reads=()):
     """Cache a public view's response for anonymous readers (see module docstring).
 
     `reads` names the query parameters the view reads, besides ?script= which every
-    page honours (news.reader). A request with any other parameter (?utm_…, ?x=1,
-    ?x=2, …), or with a value its rule refuses (news.parameters), is served fresh
+    page honours (fedsite.reader). A request with any other parameter (?utm_…, ?x=1,
+    ?x=2, …), or with a value its rule refuses (fedsite.parameters), is served fresh
     and never stored, so junk addresses cannot fill the cache."""
     names = {"script", *reads}
 
@@ -107,6 +133,6 @@ def cache_public_page(view, reads=()):
 
 def _variant(request):
     """Request properties that change a page besides its address: the reader's
-    script, text size and contrast (news.reader)."""
+    script, text size and contrast (fedsite.reader)."""
     reader = getattr(request, "reader", None)
     return reader.variant if reader else ""

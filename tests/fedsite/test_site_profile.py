@@ -21,13 +21,13 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from news.models import ErrorReport, ExternalLink, SiteProfile
+from fedsite.models import ErrorReport, ExternalLink, SiteProfile
 from tests.helpers import image_bytes, set_profile, stored_files
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
-PROFILE_CHANGELIST = reverse("admin:news_siteprofile_changelist")
-REPORT_CHANGELIST = reverse("admin:news_errorreport_changelist")
+PROFILE_CHANGELIST = reverse("admin:fedsite_siteprofile_changelist")
+REPORT_CHANGELIST = reverse("admin:fedsite_errorreport_changelist")
 THANKS = "谢谢！您的纠错信息已经提交，我们会尽快核实处理。"
 
 
@@ -204,11 +204,14 @@ def test_superuser_uploads_the_federations_logo_and_pages_use_it(as_superuser, a
     [
         ("logo.png", image_bytes("PNG", (120, 120)), "至少 200×200 像素"),
         ("logo.gif", image_bytes("GIF", (300, 300)), "PNG 或 JPG"),
-        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-         "图片"),
+        (
+            "logo.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "图片",
+        ),
     ],
     ids=["too-small-to-share", "gif", "svg"],
-)  # fmt: skip
+)
 def test_a_logo_that_cannot_be_a_share_picture_is_refused(
     as_superuser, column, media_root, name, content, message
 ):
@@ -247,9 +250,9 @@ def test_every_page_names_an_icon_that_exists(client, article):
 def test_there_is_only_ever_one_profile(as_superuser):
     set_profile()
 
-    assert as_superuser.get(reverse("admin:news_siteprofile_add")).status_code == 403
+    assert as_superuser.get(reverse("admin:fedsite_siteprofile_add")).status_code == 403
     assert open_profile_form(as_superuser) == reverse(
-        "admin:news_siteprofile_change", args=[SiteProfile.objects.get().pk]
+        "admin:fedsite_siteprofile_change", args=[SiteProfile.objects.get().pk]
     )
 
 
@@ -494,9 +497,9 @@ def test_staff_see_reports_and_mark_them_handled(request, column, role):
 
 def test_staff_cannot_invent_or_rewrite_a_readers_report(as_reviewer, column):
     report = ErrorReport.objects.create(description="联系电话写错了")
-    change_url = reverse("admin:news_errorreport_change", args=[report.pk])
+    change_url = reverse("admin:fedsite_errorreport_change", args=[report.pk])
 
-    assert as_reviewer.get(reverse("admin:news_errorreport_add")).status_code == 403
+    assert as_reviewer.get(reverse("admin:fedsite_errorreport_add")).status_code == 403
     as_reviewer.post(change_url, {"description": "改过的内容", "handled": "on", "_save": "保存"})
 
     report.refresh_from_db()
@@ -506,7 +509,7 @@ def test_staff_cannot_invent_or_rewrite_a_readers_report(as_reviewer, column):
 
 def test_an_editor_can_read_reports_but_not_change_the_site_profile(as_editor, column):
     profile = set_profile(address="某某市人民路 100 号")
-    change_url = reverse("admin:news_siteprofile_change", args=[profile.pk])
+    change_url = reverse("admin:fedsite_siteprofile_change", args=[profile.pk])
 
     assert as_editor.get(REPORT_CHANGELIST).status_code == 200
     assert as_editor.get(change_url).status_code == 403

@@ -54,11 +54,11 @@ def upload(client, url, name, content, content_type="image/png", query=""):
     ],
 )
 def test_staff_uploads_an_image_and_gets_its_address(
-    editor_client, upload_url, media_root, image_format, content_type, extension
+    superuser_client, upload_url, media_root, image_format, content_type, extension
 ):
     content = image_bytes(image_format)
 
-    response = upload(editor_client, upload_url, f"现场照片.{extension}", content, content_type)
+    response = upload(superuser_client, upload_url, f"现场照片.{extension}", content, content_type)
 
     assert response.status_code == 200
     data = response.json()
@@ -71,11 +71,13 @@ def test_staff_uploads_an_image_and_gets_its_address(
         assert (kept.format, kept.size) == (sent.format, sent.size)
 
 
-def test_stored_name_is_generated_not_taken_from_the_client(editor_client, upload_url, media_root):
+def test_stored_name_is_generated_not_taken_from_the_client(
+    superuser_client, upload_url, media_root
+):
     """A hostile name cannot climb out of the media folder or overwrite a file."""
     content = image_bytes("PNG")
 
-    response = upload(editor_client, upload_url, "../../../etc/passwd.png", content)
+    response = upload(superuser_client, upload_url, "../../../etc/passwd.png", content)
 
     assert response.json()["uploaded"] == 1
     [stored] = stored_files(media_root)
@@ -84,17 +86,17 @@ def test_stored_name_is_generated_not_taken_from_the_client(editor_client, uploa
     assert "passwd" not in response.json()["url"]
 
 
-def test_extension_comes_from_the_content_not_the_name(editor_client, upload_url, media_root):
-    response = upload(editor_client, upload_url, "photo.png", image_bytes("JPEG"), "image/png")
+def test_extension_comes_from_the_content_not_the_name(superuser_client, upload_url, media_root):
+    response = upload(superuser_client, upload_url, "photo.png", image_bytes("JPEG"), "image/png")
 
     assert response.json()["uploaded"] == 1
     [stored] = stored_files(media_root)
     assert stored.endswith(".jpg")
 
 
-def test_two_uploads_with_the_same_name_are_both_kept(editor_client, upload_url, media_root):
-    first = upload(editor_client, upload_url, "image.png", image_bytes("PNG", (10, 10)))
-    second = upload(editor_client, upload_url, "image.png", image_bytes("PNG", (20, 20)))
+def test_two_uploads_with_the_same_name_are_both_kept(superuser_client, upload_url, media_root):
+    first = upload(superuser_client, upload_url, "image.png", image_bytes("PNG", (10, 10)))
+    second = upload(superuser_client, upload_url, "image.png", image_bytes("PNG", (20, 20)))
 
     assert first.json()["url"] != second.json()["url"]
     assert len(stored_files(media_root)) == 2
@@ -146,66 +148,66 @@ HTML = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></bod
     ],
 )
 def test_files_that_are_not_usable_images_are_refused(
-    editor_client, upload_url, media_root, name, content, content_type
+    superuser_client, upload_url, media_root, name, content, content_type
 ):
-    response = upload(editor_client, upload_url, name, content, content_type)
+    response = upload(superuser_client, upload_url, name, content, content_type)
 
     message = assert_refused(response, media_root)
     assert "JPG" in message  # tells the editor what to upload instead
 
 
-def test_image_format_we_do_not_serve_is_refused_by_name(editor_client, upload_url, media_root):
-    response = upload(editor_client, upload_url, "scan.bmp", image_bytes("BMP"), "image/bmp")
+def test_image_format_we_do_not_serve_is_refused_by_name(superuser_client, upload_url, media_root):
+    response = upload(superuser_client, upload_url, "scan.bmp", image_bytes("BMP"), "image/bmp")
 
     message = assert_refused(response, media_root)
     assert "BMP" in message
 
 
-def test_image_over_the_size_limit_is_refused(settings, editor_client, upload_url, media_root):
+def test_image_over_the_size_limit_is_refused(settings, superuser_client, upload_url, media_root):
     settings.IMAGE_UPLOAD_MAX_BYTES = 10_000
     content = image_bytes("PNG", (80, 80), noise=True)
     assert len(content) > 10_000
 
-    response = upload(editor_client, upload_url, "big.png", content)
+    response = upload(superuser_client, upload_url, "big.png", content)
 
     message = assert_refused(response, media_root)
     assert "不能超过" in message
 
 
-def test_size_refusal_does_not_claim_a_limit_of_zero(settings, editor_client, upload_url):
+def test_size_refusal_does_not_claim_a_limit_of_zero(settings, superuser_client, upload_url):
     """A limit under 1 MB (set in the environment) must still be stated truthfully."""
     settings.IMAGE_UPLOAD_MAX_BYTES = 500 * 1024
     content = image_bytes("PNG", (420, 420), noise=True)
     assert len(content) > 500 * 1024
 
-    message = upload(editor_client, upload_url, "big.png", content).json()["error"]["message"]
+    message = upload(superuser_client, upload_url, "big.png", content).json()["error"]["message"]
 
     assert "不能超过 0 MB" not in message, message
 
 
-def test_image_at_the_size_limit_is_accepted(settings, editor_client, upload_url, media_root):
+def test_image_at_the_size_limit_is_accepted(settings, superuser_client, upload_url, media_root):
     content = image_bytes("PNG", (80, 80), noise=True)
     settings.IMAGE_UPLOAD_MAX_BYTES = len(content)
 
-    response = upload(editor_client, upload_url, "big.png", content)
+    response = upload(superuser_client, upload_url, "big.png", content)
 
     assert response.json()["uploaded"] == 1
     assert len(stored_files(media_root)) == 1
 
 
-def test_image_with_too_many_pixels_is_refused(settings, editor_client, upload_url, media_root):
+def test_image_with_too_many_pixels_is_refused(settings, superuser_client, upload_url, media_root):
     """A small file can still decode to a huge picture (a decompression bomb)."""
     settings.IMAGE_UPLOAD_MAX_PIXELS = 100 * 100
     content = image_bytes("PNG", (101, 100))  # one flat colour: a few hundred bytes
 
-    response = upload(editor_client, upload_url, "wide.png", content)
+    response = upload(superuser_client, upload_url, "wide.png", content)
 
     message = assert_refused(response, media_root)
     assert "101×100" in message
 
 
-def test_post_without_a_file_is_answered_with_a_message(editor_client, upload_url, media_root):
-    response = editor_client.post(upload_url, {})
+def test_post_without_a_file_is_answered_with_a_message(superuser_client, upload_url, media_root):
+    response = superuser_client.post(upload_url, {})
 
     assert_refused(response, media_root)
 
@@ -253,18 +255,18 @@ def test_editor_in_the_editors_group_uploads_an_image(as_editor, upload_url, med
     assert response.json()["url"] == "/media/" + stored
 
 
-def test_get_is_not_an_upload(editor_client, upload_url):
-    assert editor_client.get(upload_url).status_code == 405
+def test_get_is_not_an_upload(superuser_client, upload_url):
+    assert superuser_client.get(upload_url).status_code == 405
 
 
 # -- The editor's image dialog ---------------------------------------------------------
 
 
 def test_image_dialog_gets_a_callback_script_with_the_address(
-    editor_client, upload_url, media_root
+    superuser_client, upload_url, media_root
 ):
     response = upload(
-        editor_client, upload_url, "a.png", image_bytes("PNG"), query="?CKEditorFuncNum=1"
+        superuser_client, upload_url, "a.png", image_bytes("PNG"), query="?CKEditorFuncNum=1"
     )
 
     assert response["Content-Type"].startswith("text/html")
@@ -274,9 +276,9 @@ def test_image_dialog_gets_a_callback_script_with_the_address(
     )
 
 
-def test_image_dialog_gets_the_refusal_in_the_callback(editor_client, upload_url, media_root):
+def test_image_dialog_gets_the_refusal_in_the_callback(superuser_client, upload_url, media_root):
     response = upload(
-        editor_client, upload_url, "a.png", b"not an image", query="?CKEditorFuncNum=3"
+        superuser_client, upload_url, "a.png", b"not an image", query="?CKEditorFuncNum=3"
     )
 
     body = response.content.decode()
@@ -292,11 +294,11 @@ def test_image_dialog_gets_the_refusal_in_the_callback(editor_client, upload_url
     "func_num", ["1);alert(1)//", "1</script><script>alert(1)</script>", "-1", "1.5", "abc"]
 )
 def test_hostile_callback_number_is_not_written_into_a_script(
-    editor_client, upload_url, media_root, func_num
+    superuser_client, upload_url, media_root, func_num
 ):
     query = "?" + urlencode({"CKEditorFuncNum": func_num})
 
-    response = upload(editor_client, upload_url, "a.png", image_bytes("PNG"), query=query)
+    response = upload(superuser_client, upload_url, "a.png", image_bytes("PNG"), query=query)
 
     assert response["Content-Type"] == "application/json"
     assert b"<script" not in response.content
@@ -305,10 +307,10 @@ def test_hostile_callback_number_is_not_written_into_a_script(
 
 
 def test_json_requested_by_drag_and_drop_wins_over_the_dialog_form(
-    editor_client, upload_url, media_root
+    superuser_client, upload_url, media_root
 ):
     response = upload(
-        editor_client,
+        superuser_client,
         upload_url,
         "a.png",
         image_bytes("PNG"),
@@ -330,11 +332,11 @@ def test_json_requested_by_drag_and_drop_wins_over_the_dialog_form(
     ],
 )
 def test_cover_that_is_not_an_image_is_refused_in_the_admin(
-    editor_client, column, media_root, name, content
+    superuser_client, column, media_root, name, content
 ):
     cover = SimpleUploadedFile(name, content, content_type="image/jpeg")
 
-    response = editor_client.post(
+    response = superuser_client.post(
         reverse("admin:news_article_add"), article_form(column, cover=cover)
     )
 
@@ -346,12 +348,12 @@ def test_cover_that_is_not_an_image_is_refused_in_the_admin(
 
 
 def test_cover_with_too_many_pixels_is_refused_with_our_message(
-    settings, editor_client, column, media_root
+    settings, superuser_client, column, media_root
 ):
     settings.IMAGE_UPLOAD_MAX_PIXELS = 100 * 100
     cover = SimpleUploadedFile("cover.png", image_bytes("PNG", (200, 100)), "image/png")
 
-    response = editor_client.post(
+    response = superuser_client.post(
         reverse("admin:news_article_add"), article_form(column, cover=cover)
     )
 
@@ -363,11 +365,11 @@ def test_cover_with_too_many_pixels_is_refused_with_our_message(
 
 
 def test_cover_image_is_stored_under_a_generated_name_with_its_size(
-    editor_client, column, media_root
+    superuser_client, column, media_root
 ):
     cover = SimpleUploadedFile("../封面.png", image_bytes("JPEG", (64, 48)), "image/png")
 
-    response = editor_client.post(
+    response = superuser_client.post(
         reverse("admin:news_article_add"), article_form(column, cover=cover)
     )
 
@@ -401,12 +403,12 @@ def exif_of(path):
 
 
 def test_a_photo_uploaded_in_the_editor_loses_its_location_and_stands_upright(
-    editor_client, upload_url, media_root
+    superuser_client, upload_url, media_root
 ):
     raw = phone_photo()
     assert exif_of(BytesIO(raw))[0]  # the test photo does carry EXIF
 
-    response = upload(editor_client, upload_url, "IMG_0001.jpg", raw, "image/jpeg")
+    response = upload(superuser_client, upload_url, "IMG_0001.jpg", raw, "image/jpeg")
 
     assert json.loads(response.content)["uploaded"] == 1
     [name] = stored_files(media_root)
@@ -416,11 +418,11 @@ def test_a_photo_uploaded_in_the_editor_loses_its_location_and_stands_upright(
 
 
 def test_a_cover_photo_loses_its_location_and_records_its_upright_size(
-    editor_client, column, media_root
+    superuser_client, column, media_root
 ):
     cover = SimpleUploadedFile("封面.jpg", phone_photo(), "image/jpeg")
 
-    response = editor_client.post(
+    response = superuser_client.post(
         reverse("admin:news_article_add"), article_form(column, cover=cover)
     )
 
@@ -432,10 +434,10 @@ def test_a_cover_photo_loses_its_location_and_records_its_upright_size(
     assert Article.objects.values_list("cover_width", "cover_height").get() == (40, 60)
 
 
-def test_an_image_without_metadata_keeps_every_pixel(editor_client, upload_url, media_root):
+def test_an_image_without_metadata_keeps_every_pixel(superuser_client, upload_url, media_root):
     raw = image_bytes("PNG", (30, 20), noise=True)
 
-    upload(editor_client, upload_url, "图.png", raw)
+    upload(superuser_client, upload_url, "图.png", raw)
 
     [name] = stored_files(media_root)
     with Image.open(media_root / name) as kept, Image.open(BytesIO(raw)) as sent:
@@ -493,12 +495,12 @@ def assert_no_location(content):
 
 @pytest.mark.parametrize("make", [m for m, _ in LOCATED_IMAGES.values()], ids=LOCATED_IMAGES)
 def test_an_editor_upload_keeps_no_location_in_any_metadata_block(
-    editor_client, upload_url, media_root, make
+    superuser_client, upload_url, media_root, make
 ):
     raw = make()
     assert b"GPS" in raw or b"Exif" in raw  # the test file does carry a location
 
-    response = upload(editor_client, upload_url, "照片", raw)
+    response = upload(superuser_client, upload_url, "照片", raw)
 
     assert response.json()["uploaded"] == 1
     [name] = stored_files(media_root)
@@ -507,11 +509,11 @@ def test_an_editor_upload_keeps_no_location_in_any_metadata_block(
 
 @pytest.mark.parametrize(("make", "ext"), LOCATED_IMAGES.values(), ids=LOCATED_IMAGES)
 def test_a_cover_keeps_no_location_in_any_metadata_block(
-    editor_client, column, media_root, make, ext
+    superuser_client, column, media_root, make, ext
 ):
     cover = SimpleUploadedFile(f"封面.{ext}", make())
 
-    response = editor_client.post(
+    response = superuser_client.post(
         reverse("admin:news_article_add"), article_form(column, cover=cover)
     )
 
@@ -519,10 +521,10 @@ def test_a_cover_keeps_no_location_in_any_metadata_block(
     assert_no_location((media_root / Article.objects.get().cover.name).read_bytes())
 
 
-def test_an_image_attachment_keeps_no_location(editor_client, column, media_root):
+def test_an_image_attachment_keeps_no_location(superuser_client, column, media_root):
     photo = SimpleUploadedFile("现场.jpg", saved("JPEG", exif=gps_exif(), xmp=XMP_WITH_GPS))
 
-    response = editor_client.post(
+    response = superuser_client.post(
         reverse("admin:news_article_add"), article_form(column, files=[photo])
     )
 
@@ -535,7 +537,7 @@ def test_an_image_attachment_keeps_no_location(editor_client, column, media_root
 
 @pytest.mark.django_db
 def test_the_wechat_qr_image_keeps_no_location(media_root):
-    from news.models import SiteProfile
+    from fedsite.models import SiteProfile
 
     profile = SiteProfile.current()
     profile.wechat_qr = SimpleUploadedFile("qr.png", png_with_text_chunks())
@@ -554,11 +556,11 @@ def data_url(content, mime="image/jpeg"):
 
 
 def test_a_pasted_picture_is_stored_through_the_checked_path_on_save(
-    editor_client, column, media_root
+    superuser_client, column, media_root
 ):
     body = f'<p>现场<img alt="合影" src="{data_url(saved("JPEG", exif=gps_exif()))}"></p>'
 
-    response = editor_client.post(
+    response = superuser_client.post(
         reverse("admin:news_article_add"), article_form(column, body=body), follow=True
     )
 
@@ -572,7 +574,7 @@ def test_a_pasted_picture_is_stored_through_the_checked_path_on_save(
 
 
 def test_pictures_that_cannot_be_kept_are_named_in_chinese_at_save(
-    editor_client, column, media_root, settings
+    superuser_client, column, media_root, settings
 ):
     settings.IMAGE_UPLOAD_MAX_BYTES = 2000
     large = data_url(image_bytes("PNG", (60, 60), noise=True), "image/png")
@@ -583,7 +585,7 @@ def test_pictures_that_cannot_be_kept_are_named_in_chinese_at_save(
         '<p><img alt="公众号配图" src="https://mmbiz.qpic.cn/mmbiz_jpg/abc/640?wx_fmt=jpeg"></p>'
     )
 
-    response = editor_client.post(
+    response = superuser_client.post(
         reverse("admin:news_article_add"), article_form(column, body=body), follow=True
     )
 
@@ -640,9 +642,15 @@ class TestEditorUploadComesFromThisSite:
             (True, {"Referer": "https://evil.example/page"}),
             (True, {}),  # https without Origin or Referer
         ],
-        ids=["foreign-origin", "null-origin", "lookalike-origin", "scheme-mismatch",
-             "foreign-referer", "no-origin-or-referer"],
-    )  # fmt: skip
+        ids=[
+            "foreign-origin",
+            "null-origin",
+            "lookalike-origin",
+            "scheme-mismatch",
+            "foreign-referer",
+            "no-origin-or-referer",
+        ],
+    )
     def test_an_upload_from_another_site_is_refused_even_with_a_token(
         self, editor, upload_url, media_root, secure, headers
     ):

@@ -4,7 +4,7 @@ before a release."""
 import pytest
 from django.core import checks
 
-from news.checks import shared_cache
+from fedsite.checks import shared_cache
 
 LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REDIS = {

@@ -122,6 +122,12 @@ def preferences(request):
     ):
         target = "/"
     response = HttpResponseRedirect(target)
-    response.set_cookie(COOKIE, chosen.as_cookie(), max_age=COOKIE_AGE, samesite="Lax",
-                        secure=request.is_secure(), httponly=True)  # fmt: skip
+    response.set_cookie(
+        COOKIE,
+        chosen.as_cookie(),
+        max_age=COOKIE_AGE,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
     return response
