@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install browser-deps bench clean
+.PHONY: run test lint install browser-deps bench bench-search clean
 
 $(BIN)/python:
 	@[ -n "$(PYTHON)" ] || { echo "需要 Python 3.11–3.14（找不到 python3 或 python3.11–3.14）"; exit 1; }
@@ -35,7 +35,14 @@ install: $(STAMP)
 	@$(BIN)/python -c "import secrets; print('DJANGO_SECRET_KEY=' + secrets.token_urlsafe(50))" > .env
 	@echo "已生成本机使用的 .env（DJANGO_SECRET_KEY）"
 
-run: install .env
+# Static files with hashed names and their brotli/gzip copies (README, "Static
+# files"), collected again only when ours or an installed package's have changed:
+# compressing CKEditor's thousand files takes half a minute.
+STATIC_MANIFEST := staticfiles/staticfiles.json
+$(STATIC_MANIFEST): $(STAMP) $(shell find static -type f) | .env
+	@set -a; . ./.env; set +a; $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+
+run: install .env $(STATIC_MANIFEST)
 	@set -a; . ./.env; set +a; \
 	export DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"; \
 	export DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-true}"; \
@@ -59,9 +66,15 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk; }
 	@[ -f .cache/npm/node_modules/axe-core/axe.min.js ] || npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4
 
-# The search benchmark (README, "Search"): needs DATABASE_URL pointing at a PostgreSQL
-# database it may fill with 100,000 generated articles.
+# The page benchmark (README, "Page benchmark"): DATABASE_URL names a PostgreSQL
+# database it may fill with 100,000 generated articles; needs wrk and Redis. It
+# serves the site with gunicorn on 127.0.0.1 and stops it when done (bench/run.py).
 bench: install
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "设置 DATABASE_URL 为一个 PostgreSQL 数据库"; exit 1;; esac
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# The search benchmark (README, "Search benchmark"), on the same kind of database.
+bench-search: install
 	@case "$$DATABASE_URL" in postgres*) ;; *) echo "设置 DATABASE_URL 为一个 PostgreSQL 数据库"; exit 1;; esac
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
 	@if [ "$$(DJANGO_DEBUG=true $(BIN)/python manage.py shell -c 'from news.models import Article; print(Article.objects.count())')" -lt 100000 ]; then \
@@ -73,4 +86,4 @@ lint: install
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,34 +1,58 @@
 """Caching public pages without ever missing a scheduled article.
 
-A cached page is keyed by a site-wide *generation* number that every content save
-bumps (so an edit shows at once on every app server sharing the Redis cache), and
-it is kept no longer than until the next scheduled article's publish time (so an
-article approved for 08:00 appears at 08:00 even on a page cached at 07:59). No
-cron job, no worker.
+Each public page is stored once per address and reader variant, tagged with the
+site-wide *generation* number that every content save bumps and with the moment it
+stops being fresh: at most PAGE_TIMEOUT after it was built, and never past the next
+scheduled article's publish time. A request reads the generation and its page
+together, in one cache round trip (get_many: one MGET on Redis), and the page is
+served only if its tag is the current generation and that moment has not come. So an
+edit shows on the next request on every app server sharing the Redis cache (no
+server keeps anything of its own), an article approved for 08:00 appears at 08:00
+even on a page built at 07:59, and nothing runs by cron.
 
-Only anonymous GET/HEAD requests are cached; staff always see fresh pages.
+A served page carries an ETag (a hash of the stored body, computed once when it is
+stored) and a Last-Modified (when that body was first stored), and a browser or feed
+reader that already has it gets 304 Not Modified.
+
+Only anonymous GET/HEAD requests without a session cookie read or fill the cache,
+and a response that sets a cookie, holds a CSRF token, writes the session, shows
+flash messages or says private/no-store is never stored: staff, sessions, drafts and
+previews never come from or go into the shared cache.
 
 This module holds the mechanism and knows no content: each app declares in its
 AppConfig.ready() which models' saves change public pages (`invalidate_on_save`) and,
 for content that goes live by the clock, when that next happens (`changes_at`).
-The query parameters pages may read are in fedsite.parameters.
+The query parameters pages may read are in fedsite.parameters. `per_generation` keeps
+anything else that only a save changes (the footer, the column navigation).
 """
 
 import hashlib
 from functools import wraps
+from typing import NamedTuple
 
+from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
 
 from . import parameters
 
 GENERATION_KEY = "fedsite:generation"
-NEXT_PUBLICATION_KEY = "fedsite:next-publication:{generation}"
+# (generation, timestamp of the next scheduled change or 0 for none): asked of the apps
+# once per generation, read in the same round trip as the page.
+SCHEDULE_KEY = "fedsite:schedule"
+# One entry per address and variant, overwritten when rebuilt; "v2" names the layout
+# of _Page, so a deploy that changes it never reads an entry of the old layout.
+PAGE_KEY = "fedsite:page:v2:{digest}"
 PAGE_TIMEOUT = 300  # seconds; edits invalidate at once through the generation
 BROWSER_MAX_AGE = 60
+# Set for each response served (or by the HTTP layer), not stored with the page.
+_PER_RESPONSE_HEADERS = {"cache-control", "expires", "etag", "last-modified", "content-length"}
 
 # Functions giving the next moment public pages change by the clock alone (a
 # scheduled article going live), or None; registered with `changes_at`.
@@ -36,13 +60,37 @@ _SCHEDULES = []
 
 
 def site_generation():
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # A fresh cache: start from the clock so numbers never repeat after a flush.
-        generation = int(timezone.now().timestamp() * 1000)
-        cache.add(GENERATION_KEY, generation, None)
-        generation = cache.get(GENERATION_KEY, generation)
-    return generation
+    """The current generation: one round trip (two more on a fresh cache)."""
+    return _current_generation(cache.get(GENERATION_KEY))
+
+
+def _current_generation(stored):
+    if stored is not None:
+        return stored
+    # A fresh cache: start from the clock so numbers never repeat after a flush.
+    generation = int(timezone.now().timestamp() * 1000)
+    cache.add(GENERATION_KEY, generation, None)
+    return cache.get(GENERATION_KEY, generation)
+
+
+def per_generation(key, compute, timeout=PAGE_TIMEOUT):
+    """`compute()`'s value, kept in the cache until the next content save: for what
+    many pages show and only a save changes (the site profile, the footer links, the
+    column navigation). One round trip when kept (the generation and the value in one
+    get_many), whichever app server asks. Not for anything that changes by the clock
+    (`changes_at`): only the page cache knows the schedule.
+
+    The value is tagged with the generation read *before* computing it, so a save
+    committed while it is computed (whose second bump follows its commit) makes the
+    tag stale rather than the value."""
+    values = cache.get_many([GENERATION_KEY, key])
+    generation = _current_generation(values.get(GENERATION_KEY))
+    kept = values.get(key)
+    if kept is not None and kept[0] == generation:
+        return kept[1]
+    value = compute()
+    cache.set(key, (generation, value), timeout)
+    return value
 
 
 def bump_site_generation():
@@ -61,7 +109,17 @@ def _content_changed(sender, **kwargs):
 
 
 def invalidate_on_save(*models):
-    """Every save or delete of these models changes public pages: bump the generation."""
+    """Every save or delete of these models changes public pages: bump the generation.
+
+    The whole site, not the pages that show the object, on purpose. What a save
+    touches is wide (every page carries the column navigation and the footer; an
+    article's page lists its neighbours, 相关稿件 and the figures it reports, 本文数据,
+    so a stats value reaches article pages too), and the one narrowing that would pay
+    (skipping the save of a draft that never was public) needs the row's previous
+    state read atomically with the write: a pre_save read can see "draft" while a
+    concurrent publish commits, and then the withdrawn or re-drafted article would
+    stay on cached pages. A bump instead costs one rebuild per address on its next
+    request, written over the old entry, with no extra round trip."""
     for model in models:
         label = model._meta.label
         post_save.connect(_content_changed, sender=model, dispatch_uid=f"cache-{label}")
@@ -73,27 +131,6 @@ def changes_at(next_change):
     no save (a scheduled article's publish time), or None. Cached pages expire then."""
     if next_change not in _SCHEDULES:
         _SCHEDULES.append(next_change)
-
-
-def seconds_until_next_publication(generation):
-    """Seconds until the next scheduled change goes live, or None if none is waiting."""
-    key = NEXT_PUBLICATION_KEY.format(generation=generation)
-    now = timezone.now().timestamp()
-    moment = cache.get(key)
-    if moment is None or 0 < moment <= now:
-        upcoming = [when for when in (change() for change in _SCHEDULES) if when]
-        moment = min(upcoming).timestamp() if upcoming else 0
-        cache.set(key, moment, PAGE_TIMEOUT)
-    if not moment:
-        return None
-    return moment - now
-
-
-def page_timeout(generation):
-    remaining = seconds_until_next_publication(generation)
-    if remaining is None:
-        return PAGE_TIMEOUT
-    return max(0, min(PAGE_TIMEOUT, int(remaining)))
 
 
 def cache_public_page(view, reads=()):
@@ -108,27 +145,124 @@ def cache_public_page(view, reads=()):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         query = parameters.canonical(request, names)
-        if request.method not in {"GET", "HEAD"} or request.user.is_authenticated or query is None:
+        if query is None or not _may_use_cache(request):
             return view(request, *args, **kwargs)
-        generation = site_generation()
+        variant = _variant(request)
         # The key is made of checked values in a fixed order, never the raw address.
         digest = hashlib.sha256(
-            repr((request.get_host(), request.path, query, _variant(request))).encode()
+            repr((request.scheme, request.get_host(), request.path, query, variant)).encode()
         ).hexdigest()
-        key = f"fedsite:page:{generation}:{digest}"
-        response = cache.get(key)
-        if response is None:
+        key = PAGE_KEY.format(digest=digest)
+        # The one round trip of a warm request: the generation, the schedule (needed
+        # only to store a page, and small) and the page.
+        values = cache.get_many([GENERATION_KEY, SCHEDULE_KEY, key])
+        generation = _current_generation(values.get(GENERATION_KEY))
+        now = timezone.now().timestamp()
+        page = values.get(key)
+        page = _Page._make(page) if page is not None else None
+        if page is None or page.generation != generation or page.fresh_until <= now:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
-            timeout = page_timeout(generation)
-            if response.status_code == 200 and timeout > 0 and not response.cookies:
-                cache.set(key, response, timeout)
-        timeout = page_timeout(generation)
-        patch_cache_control(response, public=True, max_age=min(BROWSER_MAX_AGE, timeout))
-        return response
+            if not _storable(request, response):
+                return response
+            moment = _next_change(generation, values.get(SCHEDULE_KEY), now)
+            page = _page_of(response, variant, generation, moment, now, previous=page)
+            if page.fresh_until > now:
+                cache.set(key, tuple(page), PAGE_TIMEOUT)
+        # A stored page is sent from its stored form, so the first reader gets the
+        # same bytes and headers as every later one (one body, never a feed's chunks).
+        return _serve(request, page, now)
 
     return wrapper
+
+
+class _Page(NamedTuple):
+    """A stored page (kept in the cache as a plain tuple)."""
+
+    generation: int
+    fresh_until: float  # timestamp: PAGE_TIMEOUT after it was built, or the next scheduled change
+    etag: str
+    last_modified: int  # timestamp, whole seconds
+    headers: dict
+    body: bytes
+
+
+def _may_use_cache(request):
+    return (
+        request.method in {"GET", "HEAD"}
+        # A session cookie means a browser that has signed in (staff): it neither
+        # reads nor fills the shared cache, even once its session has expired. Without
+        # one the reader is anonymous, and the check below costs no query.
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.user.is_authenticated
+    )
+
+
+def _storable(request, response):
+    """Whether the response is the same for every anonymous reader of the address."""
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # {% csrf_token %} or get_token() put this browser's token in the page; its
+        # cookie is only set later, by CsrfViewMiddleware.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (hasattr(request, "session") and request.session.modified)
+        and not getattr(get_messages(request), "used", False)
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def _next_change(generation, kept, now):
+    """Timestamp of the next scheduled change, or 0 for none. The kept answer serves
+    if it belongs to this generation (a save may have scheduled something sooner)
+    and has not passed; else the apps are asked (a query) and the answer kept."""
+    if kept is not None and kept[0] == generation and not 0 < kept[1] <= now:
+        return kept[1]
+    upcoming = [when for when in (change() for change in _SCHEDULES) if when]
+    moment = min(upcoming).timestamp() if upcoming else 0
+    cache.set(SCHEDULE_KEY, (generation, moment), PAGE_TIMEOUT)
+    return moment
+
+
+def _page_of(response, variant, generation, moment, now, previous):
+    body = response.content  # joins a feed's or a CSV's many writes into one body
+    # The variant is hashed with the body: fedsite.reader converts a stored page to
+    # traditional script after this, so one address sends different bytes per variant.
+    digest = hashlib.sha256(variant.encode() + b"\0" + body).hexdigest()
+    etag = f'"{digest[:32]}"'
+    if previous is not None and previous.etag == etag:
+        # Rebuilt after a save elsewhere with the same bytes: readers keep their copy.
+        last_modified = previous.last_modified
+    else:
+        # HTTP dates have whole seconds: a date after any this address sent before, so
+        # If-Modified-Since never matches other bytes, even twice in one second.
+        last_modified = int(now)
+        if previous is not None:
+            last_modified = max(last_modified, previous.last_modified + 1)
+    headers = {
+        name: value for name, value in response.items() if name.lower() not in _PER_RESPONSE_HEADERS
+    }
+    fresh_until = now + PAGE_TIMEOUT
+    if moment:
+        fresh_until = min(fresh_until, moment)
+    return _Page(generation, fresh_until, etag, last_modified, headers, body)
+
+
+def _serve(request, page, now):
+    response = HttpResponse(page.body, headers=page.headers)
+    response["ETag"] = page.etag
+    response["Last-Modified"] = http_date(page.last_modified)
+    max_age = max(0, min(BROWSER_MAX_AGE, int(page.fresh_until - now)))
+    patch_cache_control(response, public=True, max_age=max_age)
+    patch_vary_headers(response, ["Cookie"])  # the reader's script, size and contrast
+    # 304 Not Modified for If-None-Match (or, without it, If-Modified-Since).
+    return get_conditional_response(
+        request, etag=page.etag, last_modified=page.last_modified, response=response
+    )
 
 
 def _variant(request):

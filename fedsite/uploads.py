@@ -8,6 +8,7 @@ a pixel budget. Stored names are generated, so they cannot collide or traverse.
 import io
 import json
 import re
+import time
 import uuid
 
 from ckeditor_uploader import views as ckeditor_views
@@ -149,11 +150,17 @@ def _strip_new_images(sender, instance, **kwargs):
                 image.file = without_metadata(image.file)
                 # Turned upright, a portrait photo swaps its width and height.
                 field.update_dimension_fields(instance, force=True)
+                # Stored now rather than by the field a moment later, so that the
+                # renditions exist before the row (and the page-cache generation
+                # bumped after it) can send a reader to them.
+                image.save(image.name, image.file, save=False)
+                make_renditions(image.name, image.storage)
 
 
 def strip_images_on_save(app_config):
     """Every newly uploaded image of the app's models (a cover, the WeChat QR code,
-    a logo) is stored without metadata, whichever form or command saves it."""
+    a logo) is stored without metadata, with its renditions, whichever form or
+    command saves it."""
     for model in app_config.get_models():
         pre_save.connect(_strip_new_images, sender=model, dispatch_uid=f"img-{model._meta.label}")
 
@@ -173,25 +180,235 @@ def generated_name(folder, extension):
     return f"{folder}/{today:%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
-def local_image_size(src):
-    """(width, height) of an image stored under MEDIA_URL, or None. Reads only the
-    file's header; used once on save, never per page view."""
+def _local_name(src):
+    """The storage name of an address under MEDIA_URL, or None."""
     if not src.startswith(settings.MEDIA_URL):
         return None
     name = src[len(settings.MEDIA_URL) :]
     if not name or name.startswith("/") or ".." in name.split("/"):
         return None
+    return name
+
+
+_UNREADABLE = (
+    OSError,
+    ValueError,
+    UnidentifiedImageError,
+    Image.DecompressionBombError,
+    SuspiciousFileOperation,
+)
+
+
+def local_image_size(src):
+    """(width, height) of an image stored under MEDIA_URL, or None. Reads only the
+    file's header; used once on save, never per page view."""
+    name = _local_name(src)
+    if name is None:
+        return None
     try:
         with default_storage.open(name, "rb") as file, Image.open(file) as image:
             return image.size
-    except (
-        OSError,
-        ValueError,
-        UnidentifiedImageError,
-        Image.DecompressionBombError,
-        SuspiciousFileOperation,
-    ):
+    except _UNREADABLE:
         return None
+
+
+# -- Renditions (issue 11) -----------------------------------------------------------
+#
+# Every stored picture gets smaller copies once, when it arrives (or from
+# `manage.py make_renditions` for older ones), so that a page never resizes
+# anything and a phone never downloads a 20-megapixel photo. Their names follow
+# from the original's name, so a page finds them without a query:
+#   covers/2026/11/<hex>.jpg -> renditions/covers/2026/11/<hex>.w720.webp (and .w720.jpg)
+# In a folder of their own, so that the editor's image browser (uploads/) lists
+# only what staff uploaded.
+
+RENDITION_WIDTHS = (360, 720, 1080, 1440)
+RENDITIONS_FOLDER = "renditions"
+# Beside WebP, the original's own format for browsers without WebP (Safari before
+# 14, still on older iPhones), by stored extension. A WebP original needs no
+# second format. GIFs get none: small or animated, and resizing loses the palette.
+FALLBACK_EXTENSIONS = {"jpg": "jpg", "png": "png", "webp": None}
+_SAVE_OPTIONS = {
+    "webp": {"format": "WEBP", "quality": 80, "method": 4},
+    "jpg": {"format": "JPEG", "quality": 82, "optimize": True, "progressive": True},
+    "png": {"format": "PNG", "optimize": False},
+}
+# The article column at the browser's default 16px (static/css/site.css, .article
+# max-width 46em): no picture on a page is shown wider.
+CONTENT_WIDTH = 736
+
+
+def rendition_extensions(name):
+    """The formats of a stored picture's renditions, fallback last: ("webp", "jpg"),
+    ("webp",) for a WebP original, () when it gets none."""
+    extension = name.rpartition(".")[2].lower()
+    if extension not in FALLBACK_EXTENSIONS:
+        return ()
+    fallback = FALLBACK_EXTENSIONS[extension]
+    return ("webp", fallback) if fallback else ("webp",)
+
+
+def rendition_name(name, width, extension):
+    stem = name.rpartition(".")[0]
+    return f"{RENDITIONS_FOLDER}/{stem}.w{width}.{extension}"
+
+
+def make_renditions(name, storage=default_storage, *, replace=False):
+    """Store the renditions of the picture `name` that are missing (all of them with
+    `replace`); the widths it has, ascending. Never wider than the original. A
+    picture Pillow cannot read or resize gets none: the page shows the original."""
+    extensions = rendition_extensions(name)
+    if not extensions:
+        return []
+    try:
+        with storage.open(name, "rb") as file, Image.open(file) as image:
+            if getattr(image, "n_frames", 1) > 1:
+                return []  # animated: only the original moves
+            upright = _upright_size(image)
+            widths = [width for width in RENDITION_WIDTHS if width < upright[0]]
+            wanted = [
+                (width, extension)
+                for width in widths
+                for extension in extensions
+                if replace or not storage.exists(rendition_name(name, width, extension))
+            ]
+            if not wanted:
+                return widths
+            picture = _rendition_base(image, upright, max(width for width, _ext in wanted))
+            # Largest first, each made from the one before: a smaller source makes
+            # the next resize cheaper, and every step shrinks by a third or more.
+            for width in sorted({width for width, _ext in wanted}, reverse=True):
+                height = max(1, round(upright[1] * width / upright[0]))
+                picture = _resized(picture, (width, height))
+                for extension in extensions:
+                    if (width, extension) in wanted:
+                        _store(storage, rendition_name(name, width, extension), picture, extension)
+    except _UNREADABLE:
+        return []
+    return widths
+
+
+def _upright_size(image):
+    width, height = image.size
+    # EXIF orientations 5 to 8 turn the picture a quarter: width and height swap.
+    # Only files stored before issue 9 still carry one (without_metadata turns them).
+    if image.getexif().get(ExifTags.Base.Orientation, 1) in {5, 6, 7, 8}:
+        return height, width
+    return width, height
+
+
+def _rendition_base(image, upright, largest):
+    """The picture upright, in RGB(A), decoded no larger than the largest rendition
+    needs: a JPEG decodes at 1/2, 1/4 or 1/8 scale (draft), which makes a
+    20-megapixel photo's renditions several times faster."""
+    scale = largest / upright[0]
+    raw = image.size
+    image.draft("RGB", (int(raw[0] * scale) + 1, int(raw[1] * scale) + 1))
+    icc_profile = image.info.get("icc_profile")
+    picture = ImageOps.exif_transpose(image)
+    if picture.mode not in {"RGB", "RGBA"}:
+        alpha = picture.mode in {"LA", "PA", "RGBa", "La"} or "transparency" in picture.info
+        keeps_colours = picture.mode in {"L", "P", "LA", "PA"}
+        picture = picture.convert("RGBA" if alpha else "RGB")
+        if not keeps_colours:
+            icc_profile = None  # a CMYK profile does not describe RGB pixels
+    # No EXIF, XMP or comments: only the colour profile, as without_metadata keeps.
+    picture.info = {"icc_profile": icc_profile} if icc_profile else {}
+    return picture
+
+
+def _resized(picture, size):
+    resized = picture.resize(size, Image.LANCZOS, reducing_gap=3.0)
+    resized.info = picture.info
+    return resized
+
+
+def _store(storage, name, picture, extension):
+    options = dict(_SAVE_OPTIONS[extension])
+    if picture.info.get("icc_profile"):
+        options["icc_profile"] = picture.info["icc_profile"]
+    if extension == "jpg" and picture.mode == "RGBA":
+        picture = picture.convert("RGB")
+    buffer = io.BytesIO()
+    picture.save(buffer, **options)
+    if storage.exists(name):
+        storage.delete(name)
+    stored = storage.save(name, ContentFile(buffer.getvalue()))
+    if stored != name:  # a page finds a rendition by its name alone
+        raise SuspiciousFileOperation(f"rendition stored as {stored}, not {name}")
+    _seen.pop(name, None)
+
+
+# Which renditions exist, as pages ask (a cover, the logo): a file system check the
+# first time, then remembered by the process. A rendition once made stays (names
+# are never reused), so "there" is kept; "not there" is asked again after a
+# minute, so that `manage.py make_renditions` shows without a restart.
+_seen = {}
+_MISSING_FOR = 60.0
+
+
+def _exists(storage, name):
+    known = _seen.get(name)
+    now = time.monotonic()
+    if known is not None and (known is True or now - known < _MISSING_FOR):
+        return known is True
+    exists = storage.exists(name)
+    if len(_seen) > 20_000:
+        _seen.clear()
+    _seen[name] = True if exists else now
+    return exists
+
+
+def stored_rendition_widths(name, width=None, storage=default_storage):
+    """The widths of the picture's renditions that are in storage, ascending (the
+    fallback format of each is written last, so its presence means both are)."""
+    extensions = rendition_extensions(name)
+    found = []
+    for step in RENDITION_WIDTHS:
+        if width is not None and step >= width:
+            break
+        if not extensions or not _exists(storage, rendition_name(name, step, extensions[-1])):
+            break
+        found.append(step)
+    return found
+
+
+def srcset(name, widths, extension, storage=default_storage, original_width=None):
+    """A srcset attribute's value: the renditions in one format, and the original
+    last when it is in that format and its width is known."""
+    candidates = [
+        f"{storage.url(rendition_name(name, width, extension))} {width}w" for width in widths
+    ]
+    if original_width and name.rpartition(".")[2].lower() == extension:
+        candidates.append(f"{storage.url(name)} {original_width}w")
+    return ", ".join(candidates)
+
+
+def sizes(display_width=None):
+    """How wide a picture shows: its own width (max-width: 100% in site.css), at
+    most the article column, and the whole screen on a narrower one."""
+    width = min(display_width or CONTENT_WIDTH, CONTENT_WIDTH)
+    return f"(max-width: {width}px) 100vw, {width}px"
+
+
+def responsive_image(src, display_width=None):
+    """srcset and sizes for a picture in an article body (news.sanitize), in the
+    original's format: an <img> cannot offer a WebP that an older browser would
+    fail to show. Empty for pictures elsewhere or without renditions. Read on save."""
+    name = _local_name(src)
+    if name is None or not rendition_extensions(name):
+        return {}
+    size = local_image_size(src)
+    if size is None:
+        return {}
+    widths = stored_rendition_widths(name, size[0])
+    if not widths:
+        return {}
+    extension = rendition_extensions(name)[-1]
+    return {
+        "srcset": srcset(name, widths, extension, original_width=size[0]),
+        "sizes": sizes(display_width or size[0]),
+    }
 
 
 def site_image_upload_to(instance, filename):
@@ -247,6 +464,7 @@ def editor_image_upload(request):
     except ValidationError as error:
         return _editor_response(request, error=" ".join(error.messages))
     saved = default_storage.save(generated_name("uploads", extension), without_metadata(upload))
+    make_renditions(saved)
     return _editor_response(request, url=default_storage.url(saved))
 
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps_views
 from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
@@ -30,7 +30,19 @@ urlpatterns = [
     path("reader/", reader.preferences, name="reader_preferences"),
     path("jiucuo/", views.report_error, name="report_error"),
     path("jiucuo/thanks/", views.report_error_done, name="report_error_done"),
-    path("sitemap.xml", cached(sitemap, reads=["p"]), {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of sections, each paged (news.sitemaps): every live article is listed.
+    path(
+        "sitemap.xml",
+        cached(sitemaps_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        cached(sitemaps_views.sitemap, reads=["p"]),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("stats/", include("stats.urls")),
     path("", include("news.urls")),
 ]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,11 +13,22 @@ class NewsConfig(AppConfig):
         from fedsite.text import clean_text_fields_on_save
         from fedsite.uploads import strip_images_on_save
 
+        from . import positions
         from .models import Article, Attachment, Column
 
         # What changes public pages: saving these, and a scheduled article's time coming.
         cache.invalidate_on_save(Article, Column, Attachment)
-        cache.changes_at(Article.objects.next_publication)
+        # The next scheduled time comes with the lists' Ranking (news.positions), which
+        # the page being built asks for anyway: no query of its own.
+        cache.changes_at(positions.next_publication)
+        # A deleted article leaves a gap in the lists' positions: close it.
+        pre_delete.connect(_close_gap, sender=Article, dispatch_uid="news-positions")
         # No control characters in stored text; no metadata in stored images (issue 9).
         clean_text_fields_on_save(self)
         strip_images_on_save(self)
+
+
+def _close_gap(sender, instance, using, **kwargs):
+    from . import positions
+
+    positions.remove(instance, using)

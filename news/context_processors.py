@@ -1,6 +1,9 @@
-from .models import Column
+from django.utils.functional import SimpleLazyObject
+
+from . import positions
 
 
 def navigation(request):
-    """The columns in every page's header; a queryset, so asked only when shown."""
-    return {"nav_columns": Column.objects.all()}
+    """The columns in every page's header, from the lists' Ranking (cached per site
+    generation, news.positions); asked only when shown."""
+    return {"nav_columns": SimpleLazyObject(lambda: positions.ranking().columns)}

@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import SuspiciousFileOperation
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from fedsite.text import clean_text
 
-from .models import Article, Column
+from . import positions
+from .models import Article
 from .sanitize import absolutize_urls
 
 FEED_LENGTH = 20
@@ -76,7 +77,11 @@ class LatestArticlesFeed(Feed):
         reader = getattr(request, "reader", None)
         script = _traditional.set(bool(reader and reader.traditional))
         try:
-            return super().__call__(request, *args, **kwargs)
+            response = super().__call__(request, *args, **kwargs)
+            # Django writes the XML into the response piece by piece, and a WSGI server
+            # sends each piece on its own: join them, so the feed goes out as one body.
+            response.content = response.content
+            return response
         finally:
             _site_root.reset(token)
             _traditional.reset(script)
@@ -143,7 +148,11 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
 
 class ColumnFeed(LatestArticlesFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Column, slug=slug)
+        # From the cached navigation (news.positions) rather than a query of its own.
+        column = positions.ranking().column(slug)
+        if column is None:
+            raise Http404
+        return column
 
     def title(self, column):
         return f"{settings.SITE_NAME} - {column.name}"

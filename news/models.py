@@ -3,17 +3,17 @@ from typing import NamedTuple
 
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
-from django.db import models, router
-from django.db.models import F, Q
+from django.db import models, router, transaction
+from django.db.models import F, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fedsite.models import default_source
-from fedsite.uploads import local_image_size, validate_image
+from fedsite.uploads import local_image_size, responsive_image, validate_image
 
-from . import search
+from . import positions, search
 from .fields import SearchIndexField
 from .file_types import type_label
 from .pictures import cover_upload_to, keep_pasted_image
@@ -134,7 +134,13 @@ def _clean_body(article, using):
     # A picture pasted into the editor arrives as data: and is stored like an upload;
     # one that cannot be kept is dropped and named by
     # news.pictures.body_image_problems, which the admin shows.
-    article.body = clean_html(article.body, keep_image=keep_pasted_image, size_of=local_image_size)
+    # Pictures stored here get srcset/sizes naming their renditions (issue 11).
+    article.body = clean_html(
+        article.body,
+        keep_image=keep_pasted_image,
+        size_of=local_image_size,
+        responsive=responsive_image,
+    )
 
 
 def _body_text(article, using):
@@ -244,6 +250,13 @@ class Article(models.Model):
     search_overflow = models.TextField(  # noqa: DJ001
         _("长文检索文本"), null=True, blank=True, editable=False
     )
+    # Where a published article stands, counted from the oldest (1), in the all-news
+    # order and in its column's order; NULL when not published. Lists turn a page
+    # number into a range of these instead of an OFFSET, and know their length
+    # without a COUNT(*) (news.positions, issue 11). Written only by news.positions,
+    # never by a save of the instance, so a stale instance cannot overwrite them.
+    list_position = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    column_position = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     # What save() derives from what, in the order it is computed. A save recomputes
     # a row only when it saves one of the row's sources (named in update_fields, or,
@@ -280,6 +293,8 @@ class Article(models.Model):
             "title_index",
             "search_overflow",
             "base_snapshot",
+            "list_position",
+            "column_position",
         ],
         verbose_name=_("文章历史版本"),
     )
@@ -292,13 +307,19 @@ class Article(models.Model):
             ("publish_article", _("可以审核、发布、退回和撤回文章")),
         ]
         indexes = [
-            # The all-news list and the feeds: live(), newest first.
-            models.Index(fields=["status", "-published_at"], name="article_live_idx"),
-            # A column's list: live() in one column, pinned first, newest first.
+            # The feeds and the next scheduled time: live(), newest first, ending with
+            # the id so that ORDER BY ... LIMIT reads the index in order, no sort.
+            models.Index(fields=["status", "-published_at", "-id"], name="article_live_idx"),
+            # A column's feed, an article's previous/next and related articles: one
+            # column, newest first (the column leads, the order ends: issue 11).
             models.Index(
-                fields=["column", "status", "-is_pinned", "-published_at"],
+                fields=["column", "status", "-published_at", "-id"],
                 name="article_column_live_idx",
             ),
+            # Page N of all news, of a column, of the sitemap; the home page's blocks:
+            # a range of positions (news.positions).
+            models.Index(fields=["list_position"], name="article_list_position_idx"),
+            models.Index(fields=["column", "column_position"], name="article_column_position_idx"),
         ]
 
     def __str__(self):
@@ -306,20 +327,36 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
-        due = self._derived_due(update_fields)
-        self._load_sources(due)
         using = kwargs.get("using") or router.db_for_write(Article, instance=self)
-        for derived in due:
-            derived.compute(self, using)
-        if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, *(c for d in due for c in d.columns)}
-        super().save(*args, **kwargs)
-        self._remember(kwargs["update_fields"] if update_fields is not None else self.__dict__)
+        if not positions.affected_by(self, update_fields):
+            self._save(using, *args, **kwargs)
+            return
+        # The positions of the lists (news.positions) move with the save, under one
+        # lock, in the same transaction.
+        with transaction.atomic(using=using, savepoint=False):
+            stored = positions.lock_and_read(self, using)
+            if stored and update_fields is None:
+                # A full save writes every column: write the positions as they stand.
+                self.list_position = stored["list_position"]
+                self.column_position = stored["column_position"]
+            self._save(using, *args, **kwargs)
+            positions.place(self, stored, using)
 
     def get_absolute_url(self):
         # The permalink names only the id: editing the title or moving the column
         # never breaks a link that has been shared.
         return reverse("news:article", kwargs={"pk": self.pk})
+
+    def _save(self, db, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        due = self._derived_due(update_fields)
+        self._load_sources(due)
+        for derived in due:
+            derived.compute(self, db)
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *(c for d in due for c in d.columns)}
+        super().save(*args, **kwargs)
+        self._remember(kwargs["update_fields"] if update_fields is not None else self.__dict__)
 
     def _derived_due(self, update_fields):
         """The rows of DERIVED that this save recomputes, in order."""
@@ -407,30 +444,48 @@ class Article(models.Model):
         Article.objects.filter(pk=self.pk).update(view_count=F("view_count") + 1)
         self.view_count += 1
 
-    def related(self):
-        """相关稿件: the newest other live articles of the same column."""
-        return (
-            Article.objects.live()
-            .in_column(self.column_id)
-            .exclude(pk=self.pk)
-            .only("id", "title", "published_at", "column_id", "is_pinned")
-            .order_by("-published_at", "-id")
-        )
-
     def neighbours(self):
         """The previous (older) and next (newer) live articles in the same column."""
+        return self.neighbours_and_related(0)[:2]
+
+    def neighbours_and_related(self, related_count):
+        """The previous (older) and next (newer) live articles of the same column and
+        its newest others (相关稿件), in one query: each is a short scan of the
+        column's index in (published_at, id) order, picked by a scalar subquery."""
+        siblings = Article.objects.live().in_column(self.column_id).exclude(pk=self.pk)
+        newest = siblings.order_by("-published_at", "-id")
+        picks = [newest[index : index + 1] for index in range(related_count)]
+        if self.published_at is not None:
+            key = (self.published_at, self.id)
+            # The plain bound (published_at <= t) starts the index scan at the
+            # article; the OR alone would scan from the end of the column to it.
+            picks.append(
+                newest.filter(
+                    Q(published_at__lt=self.published_at) | Q(id__lt=self.id),
+                    published_at__lte=self.published_at,
+                )[:1]
+            )
+            picks.append(
+                siblings.filter(
+                    Q(published_at__gt=self.published_at) | Q(id__gt=self.id),
+                    published_at__gte=self.published_at,
+                ).order_by("published_at", "id")[:1]
+            )
+        condition = Q()
+        for pick in picks:
+            condition |= Q(pk=Subquery(pick.values("pk")))
+        rows = sorted(
+            Article.objects.filter(condition).only(
+                "id", "title", "published_at", "column_id", "is_pinned"
+            ),
+            key=lambda article: (article.published_at, article.id),
+            reverse=True,
+        )
         if self.published_at is None:
-            return None, None
-        siblings = Article.objects.live().in_column(self.column_id).only("id", "title")
-        older = siblings.filter(
-            Q(published_at__lt=self.published_at)
-            | Q(published_at=self.published_at, id__lt=self.id)
-        ).order_by("-published_at", "-id")
-        newer = siblings.filter(
-            Q(published_at__gt=self.published_at)
-            | Q(published_at=self.published_at, id__gt=self.id)
-        ).order_by("published_at", "id")
-        return older.first(), newer.first()
+            return None, None, rows[:related_count]
+        older = next((row for row in rows if (row.published_at, row.id) < key), None)
+        newer = next((row for row in reversed(rows) if (row.published_at, row.id) > key), None)
+        return older, newer, rows[:related_count]
 
 
 class ReviewEvent(models.Model):

@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from fedsite.uploads import generated_name, inspect_image, without_metadata
+from fedsite.uploads import generated_name, inspect_image, make_renditions, without_metadata
 
 from .sanitize import ImageRefused, clean_body
 
@@ -56,9 +56,12 @@ def _pasted_image(src):
 
 
 def keep_pasted_image(src):
-    """Store a pasted data: picture as an editor upload; its address."""
+    """Store a pasted data: picture as an editor upload, with its renditions; its
+    address."""
     extension, content = _pasted_image(src)
-    return default_storage.url(default_storage.save(generated_name("uploads", extension), content))
+    saved = default_storage.save(generated_name("uploads", extension), content)
+    make_renditions(saved)
+    return default_storage.url(saved)
 
 
 def _check_pasted_image(src):

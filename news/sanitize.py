@@ -64,7 +64,10 @@ BLOCKS = set(
 )
 INLINE_FORMATTING = {"strong", "b", "em", "i", "u", "s", "sub", "sup"}
 # What the server adds to an <img>; not part of what an editor wrote (see editorial_form).
-SERVER_IMAGE_ATTRIBUTES = {"loading", "decoding", "width", "height"}
+# srcset and sizes are never taken from input (nh3 drops them: not in the allowlist)
+# but written by the image step from the renditions in storage (issue 11), so they
+# can name nothing but our own files.
+SERVER_IMAGE_ATTRIBUTES = {"loading", "decoding", "width", "height", "srcset", "sizes"}
 # Attribute order when writing a tag back: fixed, so output is byte-identical.
 ATTRIBUTE_ORDER = [
     "href",
@@ -73,6 +76,8 @@ ATTRIBUTE_ORDER = [
     "title",
     "width",
     "height",
+    "srcset",
+    "sizes",
     "loading",
     "decoding",
     "rel",
@@ -234,7 +239,7 @@ def _unreachable_reason(src):
     return ""
 
 
-def _clean_images(root, keep_image, size_of):
+def _clean_images(root, keep_image, size_of, responsive):
     images = []
     position = 0
 
@@ -265,6 +270,9 @@ def _clean_images(root, keep_image, size_of):
                     size = size_of(image.src)
                     if size:
                         child.attrs["width"], child.attrs["height"] = map(str, size)
+                if responsive:
+                    shown = child.attrs.get("width")
+                    child.attrs.update(responsive(image.src, int(shown) if shown else None))
                 child.attrs.update(loading="lazy", decoding="async")
             elif isinstance(child, Element):
                 visit(child)
@@ -333,12 +341,13 @@ def _between_blocks(siblings, index):
     return all(neighbour is None or _is_block(neighbour) for neighbour in (before, after))
 
 
-def clean_body(raw, *, keep_image=None, size_of=None):
+def clean_body(raw, *, keep_image=None, size_of=None, responsive=None):
     """Clean an article body and report on its pictures.
 
     `keep_image(src)` turns a pasted data: picture into a stored address or raises
     ImageRefused; without it such pictures are dropped. `size_of(src)` gives an
-    image's (width, height) so pages do not jump as images arrive."""
+    image's (width, height) so pages do not jump as images arrive.
+    `responsive(src, shown_width)` gives its srcset and sizes attributes, if any."""
     raw = clean_text(raw or "")
     if not raw.strip():
         return CleanedBody("")
@@ -353,19 +362,19 @@ def clean_body(raw, *, keep_image=None, size_of=None):
         strip_comments=True,
     )
     root = parse(allowed)
-    images = _clean_images(root, keep_image, size_of)
+    images = _clean_images(root, keep_image, size_of, responsive)
     _tidy(root)
     return CleanedBody(serialize(root), images)
 
 
-def clean_html(raw, *, keep_image=None, size_of=None):
+def clean_html(raw, *, keep_image=None, size_of=None, responsive=None):
     """Return the allowlisted form of an article body."""
-    return clean_body(raw, keep_image=keep_image, size_of=size_of).html
+    return clean_body(raw, keep_image=keep_image, size_of=size_of, responsive=responsive).html
 
 
 def editorial_form(raw):
     """The cleaned body without what the server adds to pictures (loading,
-    decoding, width, height): what an editor wrote. Two bodies are the same
+    decoding, width, height, srcset, sizes): what an editor wrote. Two bodies are the same
     article text exactly when their editorial forms are equal, whatever the
     editor's serialization (CKEditor drops width/height, reorders attributes,
     re-indents). Used by news.workflow (the 修改稿 base check) and news.admin
@@ -390,15 +399,25 @@ def count_images_without_alt(body):
     )
 
 
+def _absolute(value, base):
+    return base + value if value.startswith("/") and not value.startswith("//") else value
+
+
 def absolutize_urls(cleaned, base_url):
     """Make site-relative links and images absolute (feed readers need it)."""
     base = base_url.rstrip("/")
     root = parse(cleaned)
     for element in root.elements():
         for name in ("href", "src"):
-            value = element.attrs.get(name, "")
-            if value.startswith("/") and not value.startswith("//"):
-                element.attrs[name] = base + value
+            if name in element.attrs:
+                element.attrs[name] = _absolute(element.attrs[name], base)
+        if "srcset" in element.attrs:
+            # Written by the image step: "<address> <width>w" joined by ", ", and our
+            # generated file names hold neither commas nor spaces.
+            element.attrs["srcset"] = ", ".join(
+                _absolute(candidate.strip(), base)
+                for candidate in element.attrs["srcset"].split(",")
+            )
     return serialize(root)
 
 

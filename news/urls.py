@@ -15,7 +15,9 @@ urlpatterns = [
         cached(views.ColumnArticleListView.as_view(), reads=["page"]),
         name="column",
     ),
-    path("articles/<int:pk>/", views.article_detail, name="article"),
+    # Cached for anonymous readers; each reading is counted by the image it loads.
+    path("articles/<int:pk>/", cached(views.article_detail), name="article"),
+    path("articles/<int:pk>/view/", views.article_reading, name="article_reading"),
     path("articles/<int:pk>/qr.svg", cached(views.article_qr), name="article_qr"),
     path("search/", views.search, name="search"),
     path("attachments/<int:pk>/", attachments.download, name="attachment"),

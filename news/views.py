@@ -1,21 +1,26 @@
+import base64
 import io
 from collections import defaultdict
+from functools import reduce
+from operator import or_
 from urllib.parse import urlencode
 
 import segno
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
 from fedsite import parameters
 
+from . import positions
 from .forms import SearchForm
-from .models import Article, Column
+from .models import Article
 from .search import has_match, highlight, parse_query, result_page, snippet
 from .workflow import can_preview
 
@@ -27,41 +32,55 @@ HOME_PER_COLUMN = 6
 
 
 def home(request):
-    columns = list(Column.objects.all())
-    live = Article.objects.live().for_listing()
-    # The newest few of every column in one query (a window function), so the home
-    # page costs the same number of queries however many columns there are.
-    ranked = live.annotate(
-        rank=Window(
-            RowNumber(),
-            partition_by=[F("column_id")],
-            order_by=[F("is_pinned").desc(), F("published_at").desc(), F("id").desc()],
-        )
-    ).filter(rank__lte=HOME_PER_COLUMN)
+    ranking = positions.ranking()
+    now = timezone.now()
+    # The newest of all news and of every column in one query: each is a short range
+    # of the position index (news.positions), so the page reads about as many rows
+    # as it shows however many articles there are. The headlines (要闻, the newest
+    # pinned of all columns) are among them: a column's pinned articles lead its order.
+    tops = [ranking.all_news.top(HOME_LATEST)]
+    tops += [order.top(HOME_PER_COLUMN) for order in ranking.by_column.values()]
+    tops = [top for top in tops if top is not None]
+    rows = list(Article.objects.live(now).for_listing().filter(reduce(or_, tops))) if tops else []
+    newest_first = sorted(rows, key=lambda a: (a.published_at, a.id), reverse=True)
     by_column = defaultdict(list)
-    for article in ranked.order_by("column_id", "rank"):
-        by_column[article.column_id].append(article)
+    for article in sorted(rows, key=lambda a: (a.is_pinned, a.published_at, a.id), reverse=True):
+        if len(by_column[article.column_id]) < HOME_PER_COLUMN:
+            by_column[article.column_id].append(article)
     return render(
         request,
         "news/home.html",
         {
-            "pinned": live.filter(is_pinned=True)[:HOME_PINNED],
-            "latest": live[:HOME_LATEST],
-            "column_blocks": [(column, by_column[column.id]) for column in columns],
-            "nav_columns": columns,
+            "pinned": [article for article in newest_first if article.is_pinned][:HOME_PINNED],
+            "latest": newest_first[:HOME_LATEST],
+            "column_blocks": [(column, by_column[column.id]) for column in ranking.columns],
         },
     )
 
 
 class ArticleListView(ListView):
-    """All news, newest first, 20 a page. ?page=abc or a page past the end is a 404."""
+    """All news, newest first, 20 a page. ?page=abc or a page past the end is a 404.
+
+    Page N is a range of positions (news.positions): the deepest page costs what
+    the first does, and the number of pages needs no COUNT(*)."""
 
     template_name = "news/article_list.html"
     context_object_name = "articles"
     paginate_by = 20
 
+    def get(self, request, *args, **kwargs):
+        self.ranking = positions.ranking()
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        return Article.objects.live().for_listing()
+        return Article.objects.for_listing()
+
+    def get_order(self):
+        return self.ranking.all_news
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        now = timezone.now()
+        return positions.PositionPaginator(queryset, per_page, self.get_order(), now, **kwargs)
 
     def paginate_queryset(self, queryset, page_size):
         # ?page= by the rule the page cache shares (fedsite.parameters); Django's own
@@ -74,11 +93,14 @@ class ColumnArticleListView(ArticleListView):
     """One column: pinned first, then newest first."""
 
     def get(self, request, *args, **kwargs):
-        self.column = get_object_or_404(Column, slug=kwargs["slug"])
-        return super().get(request, *args, **kwargs)
+        self.ranking = positions.ranking()
+        self.column = self.ranking.column(kwargs["slug"])
+        if self.column is None:
+            raise Http404
+        return super(ArticleListView, self).get(request, *args, **kwargs)
 
-    def get_queryset(self):
-        return super().get_queryset().in_column(self.column).pinned_first()
+    def get_order(self):
+        return self.ranking.by_column[self.column.pk]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -92,9 +114,9 @@ def article_detail(request, pk):
     if preview and not can_preview(request.user):
         # Drafts, withdrawn and scheduled articles do not exist for the public.
         raise Http404
-    if not preview:
-        article.register_view()
-    previous, following = article.neighbours()
+    # No counting here: the page is cached for anonymous readers, and each reading
+    # is counted by the image it loads (article_reading).
+    previous, following, related = article.neighbours_and_related(RELATED_COUNT)
     response = render(
         request,
         "news/article_detail.html",
@@ -105,7 +127,7 @@ def article_detail(request, pk):
             "next": following,
             "current_column_slug": article.column.slug,
             "attachments": article.attachments.all(),
-            "related": article.related()[:RELATED_COUNT] if not preview else [],
+            "related": related if not preview else [],
             # The work figures this article reports (stats app), one query.
             "figures": article.cited_values.select_related("indicator").order_by(
                 "indicator__group__order", "indicator__order", "indicator_id"
@@ -116,6 +138,24 @@ def article_detail(request, pk):
         # A staff preview must never be stored by a browser or a shared cache.
         add_never_cache_headers(response)
     return response
+
+
+# A transparent 1×1 GIF. The reading counter is an image, so it counts without
+# JavaScript and under a Content-Security-Policy that allows no inline script.
+READING_PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
+
+
+@require_GET
+@never_cache
+def article_reading(request, pk):
+    """阅读量: count one reading of a live article. The article page, served from the
+    page cache to anonymous readers, loads this image on every view; no one may
+    cache it. One UPDATE adding 1 in the database, so concurrent readers are never
+    lost; drafts and previews are not counted (the preview has no such image)."""
+    counted = Article.objects.live().filter(pk=pk).update(view_count=F("view_count") + 1)
+    if not counted:
+        raise Http404
+    return HttpResponse(READING_PIXEL, content_type="image/gif")
 
 
 @require_GET
@@ -141,6 +181,11 @@ def search(request):
     page: an empty or punctuation-only query shows the form, a page past the end
     is a 404."""
     form = SearchForm(request.GET or None)
+    # The column filter's options from the cached navigation rather than a query.
+    column_field = form.fields["column"]
+    column_field.choices = [("", column_field.empty_label)] + [
+        (column.slug, column.name) for column in positions.ranking().columns
+    ]
     query = parse_query(form.cleaned_data["q"] if form.is_valid() else "")
     page = None
     if query:

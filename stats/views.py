@@ -39,15 +39,12 @@ def _reading_order(value):
 def overview(request):
     years = list(YearlyValue.objects.years())
     year = _chosen_year(request, years)
-    values = list(YearlyValue.objects.for_year(year).with_indicator()) if year else []
-    previous = (
-        {
-            (value.indicator_id, value.kind): value
-            for value in YearlyValue.objects.for_year(year - 1)
-        }
-        if year
-        else {}
+    # The year's figures and the year before's (for 同比) in one query.
+    both = (
+        list(YearlyValue.objects.filter(year__in=[year, year - 1]).with_indicator()) if year else []
     )
+    values = [value for value in both if value.year == year]
+    previous = {(value.indicator_id, value.kind): value for value in both if value.year != year}
     groups = defaultdict(list)
     for value in sorted(values, key=_reading_order):
         value.change = year_on_year(value, previous.get((value.indicator_id, value.kind)))

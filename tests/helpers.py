@@ -192,3 +192,20 @@ def ole_compound_file(storages=()):
         entries.append(entry(name, 1, right=index + 1 if index < len(names) else no_stream))
     directory = b"".join(entries).ljust(512, b"\0")
     return header + fat + directory
+
+
+def sitemap_urls(client):
+    """{address: lastmod} of every <url> the sitemap lists: its index, then each
+    section's pages (news.sitemaps)."""
+    from xml.etree import ElementTree
+
+    ns = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    urls = {}
+    for loc in ElementTree.fromstring(index.content).iterfind("sm:sitemap/sm:loc", ns):
+        response = client.get(loc.text.removeprefix("http://testserver"))
+        assert response.status_code == 200, loc.text
+        for url in ElementTree.fromstring(response.content).iterfind("sm:url", ns):
+            urls[url.findtext("sm:loc", namespaces=ns)] = url.findtext("sm:lastmod", namespaces=ns)
+    return urls

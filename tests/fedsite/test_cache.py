@@ -12,26 +12,43 @@ expired waits for it in real time (about a second).
 
 import datetime
 import os
+import re
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
-from django.core.cache import cache
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import connection
-from django.test import Client
+from django.http import HttpResponse
+from django.template import RequestContext, Template
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.http import parse_http_date
 
+from fedsite.cache import GENERATION_KEY, cache_public_page, per_generation
 from news import workflow
-from news.models import Article
+from news.models import Article, Column
 from tests.factories import ArticleFactory
 from tests.helpers import change_form
+from tests.stats.factories import YearlyValueFactory
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
+# Emptied by the tests: a database of its own (TEST_REDIS_URL lets runs side by side
+# on one machine each take another).
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 REDIS_CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -409,3 +426,446 @@ def test_the_list_reads_its_page_by_the_same_rule_as_the_cache(column, page):
     ArticleFactory.create_batch(41, column=column)
 
     assert Client().get("/news/", {"page": page}).status_code == 404
+
+
+# -- One cache round trip a request ------------------------------------------------------
+
+
+class RoundTrips:
+    """Counts what the site asks of the cache: calls of the cache's API (any backend;
+    a call made inside another, as locmem's get_many calling get, is not counted
+    again) and, on Redis, the commands sent to the server, each a round trip."""
+
+    API = ("get", "get_many", "set", "set_many", "add", "incr", "decr", "delete", "touch")
+
+    def __init__(self, monkeypatch):
+        self.calls = []
+        self.sent = 0
+        self._depth = 0
+        backend = caches["default"]
+        for name in self.API:
+            monkeypatch.setattr(backend, name, self._counting(name, getattr(backend, name)))
+        original_send = redis.connection.AbstractConnection.send_packed_command
+
+        def send_packed_command(connection, *args, **kwargs):
+            self.sent += 1
+            return original_send(connection, *args, **kwargs)
+
+        monkeypatch.setattr(
+            redis.connection.AbstractConnection, "send_packed_command", send_packed_command
+        )
+
+    def _counting(self, name, method):
+        def counted(*args, **kwargs):
+            if not self._depth:
+                self.calls.append(name)
+            self._depth += 1
+            try:
+                return method(*args, **kwargs)
+            finally:
+                self._depth -= 1
+
+        return counted
+
+    def reset(self):
+        self.calls, self.sent = [], 0
+
+
+@pytest.fixture
+def round_trips(site_cache, monkeypatch):
+    return RoundTrips(monkeypatch)
+
+
+@pytest.fixture
+def every_cached_page(column):
+    """The address of every kind of cached public page, with something on each."""
+    articles = ArticleFactory.create_batch(25, column=column)  # list page 2 exists
+    ArticleFactory(column=column, is_pinned=True)
+    ArticleFactory(column=column, status=Article.Status.PUBLISHED, published_at=None)
+    figure = YearlyValueFactory(source_article=articles[0])
+    return [
+        "/",
+        "/news/",
+        "/news/?page=2",
+        column.get_absolute_url(),
+        articles[0].get_absolute_url(),
+        reverse("news:article_qr", args=[articles[0].pk]),
+        "/feed/",
+        "/feed/atom/",
+        "/feed/?script=hant",
+        reverse("news:column_feed", args=[column.slug]),
+        reverse("news:feeds"),
+        "/stats/",
+        figure.indicator.get_absolute_url(),
+        "/stats/export.csv",
+        "/sitemap.xml",
+    ]
+
+
+def test_a_warm_page_costs_one_cache_round_trip_and_no_query(
+    site_cache, round_trips, every_cached_page, django_assert_num_queries
+):
+    """Issue 11: at most one cache round trip per cached request, on a shared Redis as
+    in production (counted at the socket) and on the local-memory cache."""
+    reader = Client()
+    first = {url: reader.get(url) for url in every_cached_page}
+
+    for url in every_cached_page:
+        round_trips.reset()
+        with django_assert_num_queries(0):
+            response = reader.get(url)
+        assert response.status_code == 200, url
+        assert response.content == first[url].content, url
+        assert round_trips.calls == ["get_many"], url
+        if site_cache == "redis":
+            assert round_trips.sent == 1, url
+
+
+def test_a_not_modified_answer_costs_one_cache_round_trip(site_cache, round_trips, article):
+    reader = Client()
+    etag = reader.get("/")["ETag"]
+    round_trips.reset()
+
+    response = reader.get("/", HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 304
+    assert round_trips.calls == ["get_many"]
+
+
+def test_a_save_on_another_app_server_shows_on_the_next_request_here(real_redis_cache, column):
+    """No server keeps anything of its own: another server's save (its database write
+    and its bump of the generation in the shared Redis) reaches this one's next page."""
+    article = ArticleFactory(column=column, title="原标题")
+    reader = Client()
+    for url in public_pages(column).values():
+        assert shows(reader.get(url), "原标题")
+    another_server = RedisCache(REDIS_URL, {})
+
+    Article.objects.filter(pk=article.pk).update(title="另一台服务器改的标题")
+    another_server.incr(GENERATION_KEY)
+
+    for name, url in public_pages(column).items():
+        assert shows(reader.get(url), "另一台服务器改的标题"), f"{name} is stale"
+
+
+def test_a_scheduled_article_appears_on_time_without_waiting_for_the_cache_to_expire(
+    site_cache, clock, column, reviewer
+):
+    """A stored page knows when it stops being fresh (the next scheduled time), by the
+    site's clock, not by the cache's whole-second expiry."""
+    publish_at = clock.now() + 60 * SECOND
+    draft = ArticleFactory(
+        title="定时发布的通知", column=column, status=Article.Status.DRAFT, published_at=publish_at
+    )
+    workflow.article_approve(article=draft, by=reviewer)
+    reader = Client()
+    clock.set(publish_at - SECOND)
+    assert not shows(reader.get("/"), "定时发布的通知")
+
+    clock.set(publish_at)
+
+    assert shows(reader.get("/"), "定时发布的通知")
+
+
+def test_rebuilt_pages_replace_their_entry_rather_than_pile_up(locmem_cache, column):
+    """One entry per address: after ten saves the cache holds one copy of the page."""
+    article = ArticleFactory(column=column)
+    reader = Client()
+    for number in range(10):
+        Article.objects.get(pk=article.pk).save()
+        assert reader.get("/").status_code == 200, number
+
+    assert len(stored_pages(locmem_cache)) == 1
+
+
+def test_a_value_kept_per_generation_is_computed_once_until_the_next_save(
+    site_cache, round_trips, column
+):
+    """cache.per_generation: for what many pages show and only a save changes."""
+    computed = []
+
+    def compute():
+        computed.append(1)
+        return ["首页", column.name]
+
+    first = per_generation("test:navigation", compute)
+    round_trips.reset()
+    again = per_generation("test:navigation", compute)
+    assert round_trips.calls == ["get_many"]
+    assert first == again and len(computed) == 1
+
+    Column.objects.filter(pk=column.pk).update(name="新栏目名")
+    column.refresh_from_db()
+    column.save()  # a save bumps the generation
+
+    assert per_generation("test:navigation", compute) == ["首页", "新栏目名"]
+    assert len(computed) == 2
+
+
+# -- Conditional GET ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url_name", ["news:home", "news:list", "news:feed", "news:feed_atom"])
+def test_a_reader_who_has_the_page_gets_not_modified(site_cache, url_name, article):
+    reader = Client()
+    first = reader.get(reverse(url_name))
+    etag, last_modified = first["ETag"], first["Last-Modified"]
+
+    by_tag = reader.get(reverse(url_name), HTTP_IF_NONE_MATCH=etag)
+    by_date = reader.get(reverse(url_name), HTTP_IF_MODIFIED_SINCE=last_modified)
+
+    assert first.status_code == 200
+    for response in (by_tag, by_date):
+        assert response.status_code == 304
+        assert response.content == b""
+        assert response["ETag"] == etag
+        assert response["Last-Modified"] == last_modified
+        assert "public" in response["Cache-Control"]
+
+
+def test_the_tag_is_the_same_on_the_first_and_later_requests_and_on_every_server(
+    real_redis_cache, article
+):
+    first = Client().get("/")
+    second = Client().get("/")
+
+    assert first["ETag"] == second["ETag"]
+    assert first["ETag"].startswith('"') and len(first["ETag"]) == 34
+
+
+def test_an_edit_changes_the_tag_and_the_date(site_cache, clock, superuser_client, column):
+    article = ArticleFactory(column=column, title="市妇联召开执委会议")
+    reader = Client()
+    before = reader.get("/")
+
+    # In the same second: the date must still move, or If-Modified-Since would match.
+    workflow.article_withdraw(article=article, by=superuser_client.user)
+    after = reader.get("/", HTTP_IF_NONE_MATCH=before["ETag"])
+    by_date = reader.get("/", HTTP_IF_MODIFIED_SINCE=before["Last-Modified"])
+
+    assert after.status_code == by_date.status_code == 200
+    assert not shows(after, "市妇联召开执委会议")
+    assert after["ETag"] != before["ETag"]
+    assert parse_http_date(after["Last-Modified"]) > parse_http_date(before["Last-Modified"])
+
+
+def test_a_save_that_leaves_the_page_as_it_was_keeps_its_validators(site_cache, clock, column):
+    """A draft saved elsewhere bumps the generation; the rebuilt page has the same
+    bytes, so readers keep their copy (same tag, same date)."""
+    ArticleFactory(column=column, title="已发布的消息")
+    reader = Client()
+    before = reader.get("/")
+    clock.set(clock.now() + 5 * SECOND)
+
+    ArticleFactory(column=column, status=Article.Status.DRAFT, published_at=None)
+    after = reader.get("/", HTTP_IF_NONE_MATCH=before["ETag"])
+
+    assert after.status_code == 304
+    assert after["Last-Modified"] == before["Last-Modified"]
+
+
+def test_the_reader_variant_has_its_own_tag(article):
+    reader = Client()
+    simplified = reader.get("/feed/")
+    traditional = reader.get("/feed/", {"script": "hant"}, HTTP_IF_NONE_MATCH=simplified["ETag"])
+
+    assert traditional.status_code == 200
+    assert traditional["ETag"] != simplified["ETag"]
+
+
+def test_staff_get_no_validators_and_no_not_modified(superuser_client, article):
+    etag = Client().get("/")["ETag"]
+
+    response = superuser_client.get("/", HTTP_IF_NONE_MATCH=etag)
+
+    assert response.status_code == 200
+    assert "ETag" not in response
+
+
+# transaction=True: other threads (the live server, the readers) see the rows; the
+# rows migrations made (roles, the profile) come back after (serialized_rollback).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_feed_reader_that_has_the_feed_gets_not_modified(live_server, article):
+    """feedparser sends If-None-Match and If-Modified-Since, as feed readers do."""
+    import feedparser
+
+    url = live_server.url + reverse("news:feed")
+    first = feedparser.parse(url)
+    assert first.status == 200 and len(first.entries) == 1
+    assert first.etag and first.modified
+
+    again = feedparser.parse(url, etag=first.etag, modified=first.modified)
+    by_date = feedparser.parse(url, modified=first.modified)
+
+    assert again.status == by_date.status == 304
+    assert again.entries == []
+
+
+def test_a_feed_is_sent_as_one_body(site_cache, superuser_client, article):
+    """Django's feed writes XML piece by piece into the response; a WSGI server would
+    send each piece on its own. Cached or not, it goes out whole."""
+    for response in (
+        Client().get("/feed/"),
+        Client().get("/feed/"),
+        superuser_client.get("/feed/"),
+    ):
+        assert response.status_code == 200
+        assert not response.streaming
+        assert len(list(response)) == 1
+
+
+# -- What never comes from or goes into the shared cache ---------------------------------
+
+
+def test_a_browser_with_a_session_cookie_neither_reads_nor_fills_the_cache(
+    site_cache, column, django_assert_num_queries
+):
+    """An expired or anonymous session looks like any other from outside: no page
+    for it is stored, none is served to it."""
+    article = ArticleFactory(column=column, title="原标题")
+    with_session = Client()
+    with_session.cookies[settings.SESSION_COOKIE_NAME] = "expired-or-unknown"
+    assert shows(with_session.get("/"), "原标题")
+    assert stored_page_count(site_cache) == 0
+
+    assert shows(Client().get("/"), "原标题")  # stored for the public now
+    Article.objects.filter(pk=article.pk).update(title="新标题")  # no signal: stays cached
+
+    assert shows(with_session.get("/"), "新标题")
+    assert "ETag" not in with_session.get("/")
+
+
+def wrapped(view):
+    """A view behind the page cache, called as an anonymous reader's GET."""
+    page = cache_public_page(view)
+
+    def get():
+        request = RequestFactory().get("/probe/")
+        request.user = AnonymousUser()
+        return page(request)
+
+    return get
+
+
+def test_a_page_holding_a_csrf_token_is_never_stored(locmem_cache):
+    def form(request):
+        return HttpResponse(
+            Template("<form>{% csrf_token %}</form>").render(RequestContext(request))
+        )
+
+    get = wrapped(form)
+    first, second = get(), get()
+
+    assert b"csrfmiddlewaretoken" in first.content
+    assert stored_pages(locmem_cache) == []
+    assert "public" not in second.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize(
+    "mark",
+    [
+        lambda response: response.set_cookie("chosen", "1"),
+        lambda response: add_never_cache_headers(response),
+        lambda response: patch_cache_control(response, private=True),
+    ],
+    ids=["sets-a-cookie", "never-cache", "private"],
+)
+def test_a_response_for_one_reader_is_never_stored(locmem_cache, mark):
+    def view(request):
+        response = HttpResponse("只给这一位读者")
+        mark(response)
+        return response
+
+    get = wrapped(view)
+    get()
+
+    assert stored_pages(locmem_cache) == []
+
+
+def test_a_page_showing_flash_messages_is_never_stored(locmem_cache, rf):
+    def view(request):
+        return HttpResponse(" ".join(str(message) for message in get_messages(request)))
+
+    page = cache_public_page(view)
+    request = rf.get("/probe/")
+    request.user = AnonymousUser()
+    request._messages = CookieStorage(request)
+    request._messages.add(messages.INFO, "谢谢！")
+
+    assert "谢谢" in page(request).content.decode()
+    assert stored_pages(locmem_cache) == []
+
+
+# -- Article pages and their 阅读量 --------------------------------------------------------
+
+
+def read_article(client, article):
+    """One reading, as a browser makes it: the page, then the counting image it shows."""
+    response = client.get(article.get_absolute_url())
+    counter = re.search(r'<img class="reading-counter" src="([^"]+)"', response.content.decode())
+    assert counter, "the page has no counting image"
+    image = client.get(counter[1])
+    assert image.status_code == 200 and image["Content-Type"] == "image/gif"
+    return response
+
+
+def test_an_article_page_is_cached_and_every_reading_still_counts(
+    site_cache, article, django_assert_num_queries
+):
+    reader = Client()
+    read_article(reader, article)
+
+    with django_assert_num_queries(1):  # the count: UPDATE ... view_count + 1
+        read_article(reader, article)
+
+    article.refresh_from_db()
+    assert article.view_count == 2
+
+
+def test_the_counting_image_is_never_cached_and_counts_only_live_articles(client, column):
+    live = ArticleFactory(column=column)
+    draft = ArticleFactory(column=column, status=Article.Status.DRAFT, published_at=None)
+
+    response = client.get(reverse("news:article_reading", args=[live.pk]))
+    hidden = client.get(reverse("news:article_reading", args=[draft.pk]))
+
+    directives = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"no-cache", "no-store", "private"} <= directives
+    assert hidden.status_code == 404
+    draft.refresh_from_db()
+    assert draft.view_count == 0
+
+
+def test_a_staff_preview_has_no_counting_image(superuser_client, column):
+    draft = ArticleFactory(column=column, status=Article.Status.DRAFT, published_at=None)
+
+    response = superuser_client.get(draft.get_absolute_url())
+
+    assert "reading-counter" not in response.content.decode()
+
+
+# transaction=True: other threads (the live server, the readers) see the rows; the
+# rows migrations made (roles, the profile) come back after (serialized_rollback).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_readers_at_once_lose_no_reading(site_cache, column):
+    """8 readers reading one article 50 times each, at once, on their own database
+    connections: 400 readings, served from the page cache."""
+    article = ArticleFactory(column=column)
+    read_article(Client(), article)
+    start = threading.Barrier(8)
+
+    def reader():
+        client = Client()
+        try:
+            start.wait()
+            for _ in range(50):
+                read_article(client, article)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for finished in [pool.submit(reader) for _ in range(8)]:
+            finished.result()
+
+    article.refresh_from_db()
+    assert article.view_count == 1 + 8 * 50

@@ -192,11 +192,19 @@ def test_superuser_uploads_the_federations_logo_and_pages_use_it(as_superuser, a
     )
 
     assert response.status_code == 302, response.content.decode()
-    [logo_file] = stored_files(media_root)
+    *renditions, logo_file = stored_files(media_root)
     assert re.fullmatch(r"site/\d{4}/\d{2}/[0-9a-f]{32}\.png", logo_file)
+    stem = logo_file.removesuffix(".png")
+    assert renditions == [f"renditions/{stem}.w360.png", f"renditions/{stem}.w360.webp"]
     page = html_of(Client().get(article.get_absolute_url()))
     assert f'<meta property="og:image" content="http://testserver/media/{logo_file}">' in page
-    assert re.search(rf'<a class="site-name"[^>]*><img src="/media/{logo_file}"', page)
+    # The header shows it 40 pixels wide: a browser takes the 360-pixel rendition.
+    assert re.search(
+        rf'<a class="site-name"[^>]*><picture><source type="image/webp" '
+        rf'srcset="/media/renditions/{stem}.w360.webp 360w" [^>]*><img src="/media/{logo_file}" '
+        rf'srcset="/media/renditions/{stem}.w360.png 360w"',
+        page,
+    )
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ the Django test client, and judged by what the editor receives back and by what
 lands in MEDIA_ROOT, which each test points at its own empty folder.
 """
 
+import base64
 import json
 import re
 from io import BytesIO
@@ -15,7 +16,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, ImageCms
 
 from news.models import Article
 from news.sanitize import parse
@@ -685,3 +686,135 @@ class TestEditorImageBrowser:
 
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("admin:login"))
+
+
+# -- Renditions (issue 11) --------------------------------------------------------------
+
+
+def renditions_in(media_root):
+    """{stored rendition: (format, size)} below media_root/renditions."""
+    found = {}
+    for name in stored_files(media_root):
+        if name.startswith("renditions/"):
+            with Image.open(media_root / name) as image:
+                found[name] = (image.format, image.size)
+    return found
+
+
+def expected(original, *widths_and_sizes, extensions=("webp", "jpg")):
+    stem = "renditions/" + original.rpartition(".")[0]
+    formats = {"webp": "WEBP", "jpg": "JPEG", "png": "PNG"}
+    return {
+        f"{stem}.w{width}.{extension}": (formats[extension], size)
+        for width, size in widths_and_sizes
+        for extension in extensions
+    }
+
+
+def test_an_editor_upload_gets_webp_and_jpeg_renditions_below_its_width(
+    superuser_client, upload_url, media_root
+):
+    response = upload(
+        superuser_client, upload_url, "a.jpg", image_bytes("JPEG", (1500, 1000)), "image/jpeg"
+    )
+
+    original = response.json()["url"].removeprefix("/media/")
+    assert renditions_in(media_root) == expected(
+        original, (360, (360, 240)), (720, (720, 480)), (1080, (1080, 720)), (1440, (1440, 960))
+    )
+
+
+def test_no_rendition_is_as_wide_as_the_original_or_wider(superuser_client, upload_url, media_root):
+    upload(superuser_client, upload_url, "a.jpg", image_bytes("JPEG", (720, 400)), "image/jpeg")
+    upload(superuser_client, upload_url, "b.jpg", image_bytes("JPEG", (360, 200)), "image/jpeg")
+
+    assert [(f, size) for f, size in renditions_in(media_root).values()] == [
+        ("JPEG", (360, 200)),
+        ("WEBP", (360, 200)),
+    ]
+
+
+def test_renditions_of_a_phone_photo_are_upright_and_carry_no_metadata(
+    superuser_client, upload_url, media_root
+):
+    # EXIF with a GPS position and "rotate 90°", and a colour profile worth keeping.
+    photo = Image.open(BytesIO(phone_photo(1600, 1000)))
+    buffer = BytesIO()
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    photo.save(buffer, "JPEG", exif=photo.getexif(), icc_profile=srgb)
+
+    upload(superuser_client, upload_url, "IMG_0002.jpg", buffer.getvalue(), "image/jpeg")
+
+    made = renditions_in(media_root)
+    assert sorted(size for _format, size in made.values()) == [(360, 576)] * 2 + [(720, 1152)] * 2
+    for name in made:
+        with Image.open(media_root / name) as image:
+            assert dict(image.getexif()) == {}
+            assert not {"exif", "xmp", "XML:com.adobe.xmp", "comment"} & set(image.info)
+            assert image.info.get("icc_profile") == srgb
+
+
+def test_a_png_keeps_its_transparency_and_its_format_beside_webp(
+    superuser_client, upload_url, media_root
+):
+    image = Image.new("RGBA", (800, 400), (200, 40, 90, 0))
+    buffer = BytesIO()
+    image.save(buffer, "PNG")
+
+    response = upload(superuser_client, upload_url, "a.png", buffer.getvalue())
+
+    original = response.json()["url"].removeprefix("/media/")
+    assert renditions_in(media_root) == expected(
+        original, (360, (360, 180)), (720, (720, 360)), extensions=("webp", "png")
+    )
+    for name in renditions_in(media_root):
+        with Image.open(media_root / name) as rendition:
+            assert rendition.mode == "RGBA"
+            assert rendition.getpixel((0, 0))[3] == 0
+
+
+def test_a_webp_needs_no_second_format_and_a_gif_gets_none(
+    superuser_client, upload_url, media_root
+):
+    webp = upload(
+        superuser_client, upload_url, "a.webp", image_bytes("WEBP", (800, 400)), "image/webp"
+    )
+    upload(superuser_client, upload_url, "b.gif", image_bytes("GIF", (800, 400)), "image/gif")
+
+    original = webp.json()["url"].removeprefix("/media/")
+    assert renditions_in(media_root) == expected(
+        original, (360, (360, 180)), (720, (720, 360)), extensions=("webp",)
+    )
+
+
+def test_a_cover_and_a_pasted_picture_get_their_renditions_when_saved(
+    superuser_client, column, media_root
+):
+    cover = SimpleUploadedFile("封面.jpg", image_bytes("JPEG", (800, 400)), "image/jpeg")
+    pasted = base64.b64encode(image_bytes("PNG", (400, 300))).decode()
+    body = f'<p>正文</p><p><img alt="粘贴" src="data:image/png;base64,{pasted}"></p>'
+
+    response = superuser_client.post(
+        reverse("admin:news_article_add"), article_form(column, cover=cover, body=body)
+    )
+
+    assert response.status_code == 302
+    article = Article.objects.get()
+    [img] = [element for element in parse(article.body).elements() if element.tag == "img"]
+    body_picture = img.attrs["src"].removeprefix("/media/")
+    assert renditions_in(media_root) == {
+        **expected(article.cover.name, (360, (360, 180)), (720, (720, 360))),
+        **expected(body_picture, (360, (360, 270)), extensions=("webp", "png")),
+    }
+    assert img.attrs["srcset"].startswith(f"/media/renditions/{body_picture[:-4]}.w360.png 360w")
+
+
+def test_the_editors_image_browser_lists_uploads_not_their_renditions(
+    superuser_client, upload_url, media_root
+):
+    upload(superuser_client, upload_url, "a.jpg", image_bytes("JPEG", (800, 400)), "image/jpeg")
+
+    response = superuser_client.get(reverse("ckeditor_browse"))
+
+    assert "/media/uploads/" in response.content.decode()
+    assert "renditions" not in response.content.decode()

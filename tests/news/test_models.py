@@ -270,10 +270,12 @@ def test_two_readers_at_once_are_both_counted():
 
 
 def test_reading_the_page_counts_one_view(client):
+    """A reading is the page and the counting image it loads (news.views.article_reading)."""
     article = ArticleFactory()
 
-    client.get(article.get_absolute_url())
-    client.get(article.get_absolute_url())
+    for _ in range(2):
+        client.get(article.get_absolute_url())
+        client.get(f"/articles/{article.pk}/view/")
 
     article.refresh_from_db()
     assert article.view_count == 2
@@ -423,7 +425,10 @@ def test_a_save_that_changes_no_source_reads_no_deferred_column(django_assert_nu
     make_stale(*articles)
     listed = list(Article.objects.for_listing())
 
-    with django_assert_num_queries(3):  # an UPDATE each, nothing read
+    # An UPDATE each, nothing of the body read; and for the lists' positions (the pin
+    # moves the article in its column's order, news.positions): the lock, the row as
+    # stored, the new place.
+    with django_assert_num_queries(3 * 4):
         for article in listed:
             article.skip_history_when_saving = True  # the history version: see the next test
             article.is_pinned = True
@@ -444,8 +449,9 @@ def test_pinning_three_articles_from_the_change_list_costs_a_fixed_few_queries(
     make_stale(*articles)
     change_list = Article.objects.defer("body", "body_text")
 
-    # The articles, then per article its UPDATE and its history version.
-    with django_assert_num_queries(1 + 3 * 2):
+    # The articles, then per article its UPDATE and its history version, and the
+    # positions' lock, stored row and new place (news.positions).
+    with django_assert_num_queries(1 + 3 * 5):
         for article in change_list.for_saving():
             article.is_pinned = True
             article.save(update_fields=["is_pinned", "version", "updated_at"])
@@ -462,7 +468,8 @@ def test_saving_only_the_pin_leaves_every_derived_column_as_stored(django_assert
     article = Article.objects.get(pk=article.pk)
     article.is_pinned = True
 
-    with django_assert_num_queries(2):  # the UPDATE and the history version
+    # The UPDATE and the history version; the positions' lock, row and new place.
+    with django_assert_num_queries(5):
         article.save(update_fields=["is_pinned"])
 
     assert_still_stale(article.pk)
@@ -508,7 +515,10 @@ def test_publishing_from_the_list_cleans_the_body_by_todays_rules_reading_it_onc
     listed = Article.objects.for_listing().get(pk=article.pk)
     listed.status = Article.Status.PUBLISHED
 
-    with django_assert_num_queries(3):  # the body, the UPDATE, the history version
+    # The body, the UPDATE, the history version; and entering the lists (news.positions):
+    # the lock, the row, per order the predecessor and the shift of those above, the
+    # article's own positions.
+    with django_assert_num_queries(10):
         listed.save(update_fields=["status"])
 
     row = Article.objects.get(pk=article.pk)

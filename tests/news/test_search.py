@@ -767,7 +767,7 @@ def test_staff_search_in_the_admin_finds_chinese_words(superuser_client, q):
 # and the footer's site profile and links (cached after the first page). PostgreSQL
 # adds one look-up per half for the newest-articles window (news.search.PostgresSearch.newest_ids).
 def search_page_queries():
-    return 9 if connection.vendor == "postgresql" else 7
+    return 8 if connection.vendor == "postgresql" else 6
 
 
 @pytest.mark.parametrize("matches", [5, 50])

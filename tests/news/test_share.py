@@ -24,7 +24,7 @@ from PIL import Image
 from fedsite.models import SiteProfile
 from news.models import Article
 from tests.factories import ArticleFactory, ColumnFactory
-from tests.helpers import image_bytes, set_profile
+from tests.helpers import image_bytes, set_profile, sitemap_urls
 from tests.stats.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -363,11 +363,7 @@ def test_robots_txt_names_the_sitemap_and_not_the_hidden_admin_address(client, s
 def test_sitemap_lists_the_work_figures_and_each_indicator(client, article):
     indicators = [IndicatorFactory(slug="jgdxj"), IndicatorFactory(slug="zmjt")]
 
-    response = client.get("/sitemap.xml")
-
-    assert response.status_code == 200
-    root = ElementTree.fromstring(response.content)
-    locations = {loc.text for loc in root.iter(f"{SITEMAP_NS}loc")}
+    locations = set(sitemap_urls(client))
     assert "http://testserver/stats/" in locations
     for indicator in indicators:
         assert f"http://testserver/stats/{indicator.slug}/" in locations

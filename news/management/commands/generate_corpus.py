@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
 
-from news import search
+from news import positions, search
 from news.models import SUMMARY_LENGTH, Article, Column
 from news.sanitize import summarize
 
@@ -132,6 +132,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"\r已生成 {made}/{count} 篇", ending="")
                 self.stdout.flush()
             self.stdout.write("")
+            # bulk_create skips save(): number the lists' positions in two statements.
+            positions.renumber_all()
         if gin:  # after the commit: PostgreSQL refuses while FK checks are pending
             self._create_gin_index()
         if connection.vendor == "postgresql":
