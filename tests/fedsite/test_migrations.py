@@ -2,6 +2,8 @@
 (news 0011, fedsite 0001) with every row, id and staff permission, on a database
 that already holds them and articles with attachments."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -65,6 +67,17 @@ def test_moving_the_site_models_keeps_their_rows_ids_and_permissions(before_the_
     article = old.get_model("news", "Article").objects.create(
         title="三八红旗手表彰", column=column, body="<p>正文</p>", source="市妇联"
     )
+    # A published article: the upgrade numbers it for the lists (news 0012) on a
+    # table with rows, which PostgreSQL refused once the new indexes were built in the
+    # same transaction as the numbering ("pending trigger events").
+    published = old.get_model("news", "Article").objects.create(
+        title="巾帼大宣讲",
+        column=column,
+        body="<p>正文</p>",
+        source="市妇联",
+        status="published",
+        published_at=datetime.datetime(2022, 3, 8, 2, 0, tzinfo=datetime.UTC),
+    )
     attachment = old.get_model("news", "Attachment").objects.create(
         article=article,
         file="attachments/2026/11/list.pdf",
@@ -97,6 +110,9 @@ def test_moving_the_site_models_keeps_their_rows_ids_and_permissions(before_the_
     ]
     assert Article.objects.get(pk=article.pk).title == "三八红旗手表彰"
     assert Attachment.objects.get(pk=attachment.pk).article_id == article.pk
+    assert Article.objects.filter(pk=published.pk).values_list(
+        "list_position", "column_position"
+    ).get() == (1, 1)
     # The same content types, relabelled, so the 审核 group keeps what news 0005 gave it.
     assert grants_before == [("news", codename) for _, codename in grants_before]
     assert "change_siteprofile" in {codename for _, codename in grants_before}
