@@ -18,3 +18,21 @@ def shared_cache(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.staticfiles, deploy=True)
+def collected_static_files(app_configs, **kwargs):
+    """Without collectstatic's manifest, pages use plain static names that WhiteNoise
+    does not serve from STATIC_ROOT: the site works, unstyled."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    if getattr(staticfiles_storage, "has_manifest", True):
+        return []
+    return [
+        checks.Warning(
+            "Static files have not been collected: pages render without styles, "
+            "and browsers cannot cache the files for long.",
+            hint="Run `manage.py collectstatic --noinput` on every deploy.",
+            id="fedsite.W002",
+        )
+    ]

@@ -156,9 +156,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # collectstatic names each file by a hash of its content (site.3f2a9c1e.css) and
     # writes brotli and gzip copies beside it, so WhiteNoise can send them with a
-    # ten-year immutable Cache-Control: a changed file is a new address. Needs
-    # `manage.py collectstatic` before serving with DEBUG off (`make run` runs it).
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # ten-year immutable Cache-Control: a changed file is a new address. Run
+    # `manage.py collectstatic` on every deploy (`make run` does); until then pages
+    # render with plain names (fedsite.storage) and check --deploy warns.
+    "staticfiles": {"BACKEND": "fedsite.storage.StaticFilesStorage"},
 }
 
 MEDIA_URL = "/media/"

@@ -133,3 +133,27 @@ def test_public_and_editor_pages_load_every_static_file_they_name(
     reader = Client()  # one: WhiteNoise reads the whole STATIC_ROOT as it starts
     for address in addresses:
         assert reader.get(address).status_code == 200, address
+
+
+@pytest.mark.django_db
+def test_without_collectstatic_pages_still_render_and_the_deploy_check_says_so(client, tmp_path):
+    # A deploy that forgot collectstatic once answered 500 on every page ("Missing
+    # staticfiles manifest entry"): pages now render with plain names, and
+    # `check --deploy` names the command to run.
+    from django.core.checks import run_checks
+
+    with override_settings(STATIC_ROOT=tmp_path, STORAGES=PRODUCTION_STORAGES):
+        response = client.get("/")
+        warnings = [message.id for message in run_checks(include_deployment_checks=True)]
+
+    assert response.status_code == 200
+    assert "/static/css/site.css" in response.content.decode()
+    assert "fedsite.W002" in warnings
+
+
+def test_collected_static_files_pass_the_deploy_check(production_static):
+    from django.core.checks import run_checks
+
+    warnings = [message.id for message in run_checks(include_deployment_checks=True)]
+
+    assert "fedsite.W002" not in warnings
