@@ -5,6 +5,7 @@ absolute URLs, the summary as its description, and its cover picture as an
 enclosure (RSS <enclosure>, Atom <link rel="enclosure">) for readers that show one.
 """
 
+import functools
 import mimetypes
 from contextvars import ContextVar
 from urllib.parse import urljoin
@@ -36,6 +37,14 @@ def _xml_safe(value):
     if isinstance(value, list | tuple):
         return type(value)(map(_xml_safe, value))
     return clean_text(value) if isinstance(value, str) else value
+
+
+@functools.lru_cache(maxsize=512)
+def _absolute_body(body, site_root):
+    """absolutize_urls, remembered per process: parsing and writing every body again
+    was a fifth of a feed's time, and the same (body, site root) always gives the
+    same text. An edited body is a new key; 512 bodies are a few MB at most."""
+    return absolutize_urls(body, site_root)
 
 
 class XmlSafeMixin:
@@ -125,7 +134,7 @@ class LatestArticlesFeed(Feed):
         return [Enclosure(url, str(length), mime_type)]
 
     def item_extra_kwargs(self, item):
-        return {"content": absolutize_urls(item.body, _site_root.get())}
+        return {"content": _absolute_body(item.body, _site_root.get())}
 
     # Dates in Beijing time (+0800), as the site shows them, rather than UTC.
     def item_pubdate(self, item):

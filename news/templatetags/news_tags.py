@@ -11,6 +11,27 @@ register = template.Library()
 _JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
+# Two date formats every list item shows, written directly. Django's |date looks its
+# format up among the locale's format modules on every call and caches nothing for
+# a format that is not a setting name ('c', "Y-m-d"): 35 items took 2 ms of the home
+# page's 9 (issue 11). Like |date, the value comes converted to local time
+# (expects_localtime) and None or "" gives "".
+
+
+@register.filter(expects_localtime=True)
+def date_iso(value):
+    """The same text as |date:'c' (ISO 8601)."""
+    return value.isoformat() if value not in (None, "") else ""
+
+
+@register.filter(expects_localtime=True)
+def date_ymd(value):
+    """The same text as |date:"Y-m-d"."""
+    if value in (None, ""):
+        return ""
+    return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
 @register.simple_tag(takes_context=True)
 def absolute_uri(context, url):
     """The address with scheme and host, as share previews and feeds need it."""
