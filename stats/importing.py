@@ -17,6 +17,7 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlparse
+from xml.parsers import expat
 
 from django.conf import settings
 from django.db import transaction
@@ -136,11 +137,18 @@ def _xlsx_table(data):
             # The sizes a zip states are the sizes Python's zipfile will unpack (a
             # member that unpacks to more is refused), so a zip bomb stops here.
             unpacked = sum(member.file_size for member in archive.infolist())
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise ImportFileError(
-                f"这个 XLSX 文件解压后超过 {MAX_UNPACKED_BYTES // (1024 * 1024)} MB，"
-                "请只保留要导入的数据后另存再试。"
-            )
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise ImportFileError(
+                    f"这个 XLSX 文件解压后超过 {MAX_UNPACKED_BYTES // (1024 * 1024)} MB，"
+                    "请只保留要导入的数据后另存再试。"
+                )
+            # openpyxl parses with lxml where it is installed (python-docx brings it)
+            # and then ignores defusedxml: entity declarations are refused here, in
+            # every part, whichever parser openpyxl takes.
+            if any(_declares_a_dtd(archive, member) for member in archive.infolist()):
+                raise ImportFileError(
+                    "这不是有效的 XLSX 文件。请在 Excel 或 WPS 中打开，另存为 .xlsx 后再导入。"
+                )
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
@@ -158,6 +166,40 @@ def _xlsx_table(data):
         raise ImportFileError(
             "这不是有效的 XLSX 文件。请在 Excel 或 WPS 中打开，另存为 .xlsx 后再导入。"
         ) from error
+
+
+class _PrologRead(Exception):
+    """The first element of a part began: no DTD can follow."""
+
+
+class _DtdFound(Exception):
+    pass
+
+
+def _declares_a_dtd(archive, member):
+    """Whether a part of the zip declares a DTD (<!DOCTYPE ...>, where entities are
+    declared). Reads only up to the first element; a part that is not XML (a picture)
+    stops at once with a parse error and is left to openpyxl."""
+    parser = expat.ParserCreate()
+
+    def doctype(*args):
+        raise _DtdFound
+
+    def first_element(*args):
+        raise _PrologRead
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartElementHandler = first_element
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(16 * 1024):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _DtdFound:
+        return True
+    except (_PrologRead, expat.ExpatError):
+        return False
+    return False
 
 
 def _csv_table(data):
