@@ -14,8 +14,9 @@ A served page carries an ETag (a hash of the stored body, computed once when it 
 stored) and a Last-Modified (when that body was first stored), and a browser or feed
 reader that already has it gets 304 Not Modified.
 
-Only anonymous GET/HEAD requests without a session cookie read or fill the cache,
-and a response that sets a cookie, holds a CSRF token, writes the session, shows
+Only anonymous GET/HEAD requests without a session cookie read or fill the cache
+(PageCacheMiddleware, near the top of MIDDLEWARE, so a served page skips the
+session, CSRF and authentication layers), and a response that sets a cookie, holds a CSRF token, writes the session, shows
 flash messages or says private/no-store is never stored: staff, sessions, drafts and
 previews never come from or go into the shared cache.
 
@@ -36,19 +37,22 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 from . import parameters
+from .reader import preferences_for
 
 GENERATION_KEY = "fedsite:generation"
 # (generation, timestamp of the next scheduled change or 0 for none): asked of the apps
 # once per generation, read in the same round trip as the page.
 SCHEDULE_KEY = "fedsite:schedule"
-# One entry per address and variant, overwritten when rebuilt; "v2" names the layout
-# of _Page, so a deploy that changes it never reads an entry of the old layout.
-PAGE_KEY = "fedsite:page:v2:{digest}"
+# One entry per address and variant, overwritten when rebuilt; "v3" names the layout
+# of _Page and what it holds (the finished response), so a deploy that changes either
+# never reads an entry of the old kind.
+PAGE_KEY = "fedsite:page:v3:{digest}"
 PAGE_TIMEOUT = 300  # seconds; edits invalidate at once through the generation
 BROWSER_MAX_AGE = 60
 # Set for each response served (or by the HTTP layer), not stored with the page.
@@ -134,25 +138,41 @@ def changes_at(next_change):
 
 
 def cache_public_page(view, reads=()):
-    """Cache a public view's response for anonymous readers (see module docstring).
+    """Mark a public view as cacheable for anonymous readers; PageCacheMiddleware
+    stores and serves its pages (see module docstring).
 
     `reads` names the query parameters the view reads, besides ?script= which every
     page honours (fedsite.reader). A request with any other parameter (?utm_…, ?x=1,
     ?x=2, …), or with a value its rule refuses (fedsite.parameters), is served fresh
     and never stored, so junk addresses cannot fill the cache."""
-    names = {"script", *reads}
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        query = parameters.canonical(request, names)
-        if query is None or not _may_use_cache(request):
-            return view(request, *args, **kwargs)
-        variant = _variant(request)
-        # The key is made of checked values in a fixed order, never the raw address.
-        digest = hashlib.sha256(
-            repr((request.scheme, request.get_host(), request.path, query, variant)).encode()
-        ).hexdigest()
-        key = PAGE_KEY.format(digest=digest)
+        return view(request, *args, **kwargs)
+
+    wrapper.page_cache_reads = frozenset({"script", *reads})
+    return wrapper
+
+
+class PageCacheMiddleware:
+    """Serve and store the pages of views marked with `cache_public_page`.
+
+    It sits near the top of MIDDLEWARE, under the security headers and the static
+    files only: a page served from the cache costs the URL match, one cache round
+    trip and no session, CSRF, authentication or message work, and what is stored is
+    the finished response, as the middleware below it left it (converted to
+    traditional script for a 繁體 reader, with every header the page carries), so a
+    served page needs no conversion either. Whether a response may be stored is
+    decided on that finished response: a CSRF cookie, a session write or a flash
+    message set by any layer below keeps it out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = _page_key(request)
+        if key is None:
+            return self.get_response(request)
         # The one round trip of a warm request: the generation, the schedule (needed
         # only to store a page, and small) and the page.
         values = cache.get_many([GENERATION_KEY, SCHEDULE_KEY, key])
@@ -161,20 +181,45 @@ def cache_public_page(view, reads=()):
         page = values.get(key)
         page = _Page._make(page) if page is not None else None
         if page is None or page.generation != generation or page.fresh_until <= now:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render") and callable(response.render):
-                response = response.render()
+            response = self.get_response(request)
             if not _storable(request, response):
                 return response
             moment = _next_change(generation, values.get(SCHEDULE_KEY), now)
-            page = _page_of(response, variant, generation, moment, now, previous=page)
+            page = _page_of(response, generation, moment, now, previous=page)
             if page.fresh_until > now:
                 cache.set(key, tuple(page), PAGE_TIMEOUT)
         # A stored page is sent from its stored form, so the first reader gets the
         # same bytes and headers as every later one (one body, never a feed's chunks).
         return _serve(request, page, now)
 
-    return wrapper
+
+def _page_key(request):
+    """The cache key of the page this request asks for, or None when the request
+    neither reads nor fills the shared cache."""
+    if request.method not in {"GET", "HEAD"}:
+        return None
+    # A session cookie means a browser that has signed in (staff): it neither reads
+    # nor fills the shared cache, even once its session has expired. Without one the
+    # reader is anonymous (AuthenticationMiddleware finds nobody), known at no cost.
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return None
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return None
+    reads = getattr(match.func, "page_cache_reads", None)
+    if reads is None:
+        return None
+    query = parameters.canonical(request, reads)
+    if query is None:
+        return None
+    # The reader's script, text size and contrast change the page (fedsite.reader).
+    variant = preferences_for(request).variant
+    # The key is made of checked values in a fixed order, never the raw address.
+    digest = hashlib.sha256(
+        repr((request.scheme, request.get_host(), request.path, query, variant)).encode()
+    ).hexdigest()
+    return PAGE_KEY.format(digest=digest)
 
 
 class _Page(NamedTuple):
@@ -188,17 +233,6 @@ class _Page(NamedTuple):
     body: bytes
 
 
-def _may_use_cache(request):
-    return (
-        request.method in {"GET", "HEAD"}
-        # A session cookie means a browser that has signed in (staff): it neither
-        # reads nor fills the shared cache, even once its session has expired. Without
-        # one the reader is anonymous, and the check below costs no query.
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not request.user.is_authenticated
-    )
-
-
 def _storable(request, response):
     """Whether the response is the same for every anonymous reader of the address."""
     cache_control = response.get("Cache-Control", "")
@@ -206,8 +240,8 @@ def _storable(request, response):
         response.status_code == 200
         and not response.streaming
         and not response.cookies
-        # {% csrf_token %} or get_token() put this browser's token in the page; its
-        # cookie is only set later, by CsrfViewMiddleware.
+        # {% csrf_token %} or get_token() put this browser's token in the page
+        # (CsrfViewMiddleware sets its cookie too, which the line above sees).
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not (hasattr(request, "session") and request.session.modified)
         and not getattr(get_messages(request), "used", False)
@@ -228,11 +262,9 @@ def _next_change(generation, kept, now):
     return moment
 
 
-def _page_of(response, variant, generation, moment, now, previous):
+def _page_of(response, generation, moment, now, previous):
     body = response.content  # joins a feed's or a CSV's many writes into one body
-    # The variant is hashed with the body: fedsite.reader converts a stored page to
-    # traditional script after this, so one address sends different bytes per variant.
-    digest = hashlib.sha256(variant.encode() + b"\0" + body).hexdigest()
+    digest = hashlib.sha256(body).hexdigest()
     etag = f'"{digest[:32]}"'
     if previous is not None and previous.etag == etag:
         # Rebuilt after a save elsewhere with the same bytes: readers keep their copy.
@@ -263,10 +295,3 @@ def _serve(request, page, now):
     return get_conditional_response(
         request, etag=page.etag, last_modified=page.last_modified, response=response
     )
-
-
-def _variant(request):
-    """Request properties that change a page besides its address: the reader's
-    script, text size and contrast (fedsite.reader)."""
-    reader = getattr(request, "reader", None)
-    return reader.variant if reader else ""

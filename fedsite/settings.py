@@ -68,6 +68,9 @@ MIDDLEWARE = [
     # Static files (README, "Static files"), right after the security headers and
     # before sessions, so a stylesheet costs no session or database work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Public pages for anonymous readers, served before any session, CSRF or
+    # authentication work and stored as the layers below finish them (fedsite.cache).
+    "fedsite.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -22,17 +22,15 @@ import pytest
 import redis
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
-from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 from django.http import HttpResponse
 from django.template import RequestContext, Template
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import parse_http_date
@@ -735,65 +733,106 @@ def test_a_browser_with_a_session_cookie_neither_reads_nor_fills_the_cache(
     assert "ETag" not in with_session.get("/")
 
 
-def wrapped(view):
-    """A view behind the page cache, called as an anonymous reader's GET."""
-    page = cache_public_page(view)
-
-    def get():
-        request = RequestFactory().get("/probe/")
-        request.user = AnonymousUser()
-        return page(request)
-
-    return get
+def form_page(request):
+    return HttpResponse(Template("<form>{% csrf_token %}</form>").render(RequestContext(request)))
 
 
-def test_a_page_holding_a_csrf_token_is_never_stored(locmem_cache):
-    def form(request):
-        return HttpResponse(
-            Template("<form>{% csrf_token %}</form>").render(RequestContext(request))
-        )
+def cookie_page(request):
+    response = HttpResponse("只给这一位读者")
+    response.set_cookie("chosen", "1")
+    return response
 
-    get = wrapped(form)
-    first, second = get(), get()
+
+def never_cache_page(request):
+    response = HttpResponse("只给这一位读者")
+    add_never_cache_headers(response)
+    return response
+
+
+def private_page(request):
+    response = HttpResponse("只给这一位读者")
+    patch_cache_control(response, private=True)
+    return response
+
+
+def thanks_page(request):
+    messages.info(request, "谢谢！")  # stored in the session or a cookie until shown
+    return HttpResponse("已收到")
+
+
+def messages_page(request):
+    return HttpResponse(" ".join(str(message) for message in get_messages(request)))
+
+
+# Probe pages behind the page cache, reached through the whole middleware stack, as
+# the site's own pages are (the `probe_urls` fixture makes this module the URLconf).
+urlpatterns = [
+    path("probe/form/", cache_public_page(form_page)),
+    path("probe/cookie/", cache_public_page(cookie_page)),
+    path("probe/never-cache/", cache_public_page(never_cache_page)),
+    path("probe/private/", cache_public_page(private_page)),
+    path("probe/thanks/", thanks_page),
+    path("probe/messages/", cache_public_page(messages_page)),
+]
+
+
+@pytest.fixture
+def probe_urls(settings):
+    settings.ROOT_URLCONF = __name__
+
+
+def test_a_page_holding_a_csrf_token_is_never_stored(locmem_cache, probe_urls):
+    reader = Client()
+    first, second = reader.get("/probe/form/"), reader.get("/probe/form/")
 
     assert b"csrfmiddlewaretoken" in first.content
     assert stored_pages(locmem_cache) == []
     assert "public" not in second.get("Cache-Control", "")
-
-
-@pytest.mark.parametrize(
-    "mark",
-    [
-        lambda response: response.set_cookie("chosen", "1"),
-        lambda response: add_never_cache_headers(response),
-        lambda response: patch_cache_control(response, private=True),
-    ],
-    ids=["sets-a-cookie", "never-cache", "private"],
-)
-def test_a_response_for_one_reader_is_never_stored(locmem_cache, mark):
-    def view(request):
-        response = HttpResponse("只给这一位读者")
-        mark(response)
-        return response
-
-    get = wrapped(view)
-    get()
-
+    # Nor for a reader who already holds a CSRF cookie: the page carries a token.
+    assert settings.CSRF_COOKIE_NAME in reader.cookies
+    reader.get("/probe/form/")
     assert stored_pages(locmem_cache) == []
 
 
-def test_a_page_showing_flash_messages_is_never_stored(locmem_cache, rf):
-    def view(request):
-        return HttpResponse(" ".join(str(message) for message in get_messages(request)))
+@pytest.mark.parametrize("address", ["/probe/cookie/", "/probe/never-cache/", "/probe/private/"])
+def test_a_response_for_one_reader_is_never_stored(locmem_cache, probe_urls, address):
+    response = Client().get(address)
 
-    page = cache_public_page(view)
-    request = rf.get("/probe/")
-    request.user = AnonymousUser()
-    request._messages = CookieStorage(request)
-    request._messages.add(messages.INFO, "谢谢！")
-
-    assert "谢谢" in page(request).content.decode()
+    assert response.status_code == 200
     assert stored_pages(locmem_cache) == []
+
+
+def test_a_page_showing_flash_messages_is_never_stored(locmem_cache, probe_urls):
+    reader = Client()
+    reader.get("/probe/thanks/")
+
+    assert "谢谢" in reader.get("/probe/messages/").content.decode()
+    assert stored_pages(locmem_cache) == []
+    assert "谢谢" not in Client().get("/probe/messages/").content.decode()
+
+
+def test_a_traditional_page_is_stored_converted_and_served_without_converting_again(
+    locmem_cache, column, monkeypatch
+):
+    """The 繁體 variant is stored as the reader gets it: a served page runs no
+    conversion (fedsite.reader) and no query."""
+    article = ArticleFactory(column=column, title="妇女发展报告")
+    reader = Client()
+    reader.cookies["fedsite_reader"] = "hant.normal.normal"
+    first = reader.get(article.get_absolute_url())
+    assert "婦女發展報告" in first.content.decode()
+    assert "婦女發展報告" not in Client().get(article.get_absolute_url()).content.decode()
+
+    import fedsite.reader
+
+    def refuse(text):
+        raise AssertionError("a stored page was converted again")
+
+    monkeypatch.setattr(fedsite.reader, "to_traditional", refuse)
+    with CaptureQueriesContext(connection) as queries:
+        again = reader.get(article.get_absolute_url())
+    assert again.content == first.content
+    assert len(queries) == 0
 
 
 # -- Article pages and their 阅读量 --------------------------------------------------------
