@@ -16,9 +16,10 @@ reader that already has it gets 304 Not Modified.
 
 Only anonymous GET/HEAD requests without a session cookie read or fill the cache
 (PageCacheMiddleware, near the top of MIDDLEWARE, so a served page skips the
-session, CSRF and authentication layers), and a response that sets a cookie, holds a CSRF token, writes the session, shows
-flash messages or says private/no-store is never stored: staff, sessions, drafts and
-previews never come from or go into the shared cache.
+session, CSRF and authentication layers), and a response that sets a cookie, holds
+a CSRF token, writes the session, shows flash messages or says private/no-store is
+never stored: staff, sessions, drafts and previews never come from or go into the
+shared cache.
 
 This module holds the mechanism and knows no content: each app declares in its
 AppConfig.ready() which models' saves change public pages (`invalidate_on_save`) and,
