@@ -77,7 +77,7 @@ def main():
 
     redis.Redis.from_url(args.redis_url).flushdb()  # the benchmark's own db number only
 
-    rows = choose_rows()
+    rows = choose_rows() + compared_rows(args.compare)
     count_queries(rows)
     started = time.monotonic()
     logs = Path(tempfile.mkdtemp(prefix="fedsite-bench-"))
@@ -105,7 +105,18 @@ def parse_arguments():
         default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
         help="基准测试专用的 Redis 库（开始时会被清空）",
     )
+    parser.add_argument(
+        "--compare",
+        action="append",
+        default=[],
+        metavar="LABEL=URL",
+        help="另一个站点的地址（如同机运行的 Wagtail），与本站交替压测，列在同一张表里",
+    )
     args = parser.parse_args()
+    for item in args.compare:
+        label, _, url = item.partition("=")
+        if not label or not url.startswith("http://127.0.0.1:"):
+            parser.error(f"--compare 需要 标签=http://127.0.0.1:端口/路径，而不是 {item!r}")
     args.duration = max(1, min(args.duration, 60))
     args.passes = max(1, min(args.passes, 5))
     return args
@@ -232,6 +243,16 @@ def choose_rows():
     return rows
 
 
+def compared_rows(compare):
+    """Rows for another site served on this machine (--compare LABEL=URL), run in the
+    same interleaved passes, so the ratios between the two are of one run."""
+    rows = []
+    for item in compare:
+        label, _, url = item.partition("=")
+        rows.append(Row(label, url, queries="–"))
+    return rows
+
+
 def deepest_page(path):
     """The last list page a reader can reach, found by asking the site: from the
     live count and the view's page size, then by bisection if that guess is off."""
@@ -272,6 +293,8 @@ def count_queries(rows):
 
     client = Client()
     for row in rows:
+        if row.path.startswith("http"):  # another site (--compare)
+            continue
         try:
             client.get(row.path, HTTP_HOST=HOST)
             with CaptureQueriesContext(connection) as queries:
@@ -307,6 +330,8 @@ class Gunicorn:
         self.process = None
 
     def url(self, path):
+        if path.startswith("http"):  # another site's address (--compare)
+            return path
         return f"http://{HOST}:{self.port}{path}"
 
     def __enter__(self):
@@ -386,7 +411,8 @@ def run_passes(args, server, rows, started):
                 continue
             urllib.request.urlopen(server.url(row.path), timeout=30).read()  # fill the cache
             row.runs.append(wrk(args, server.url(row.path)))
-            row.rss_kb = max([row.rss_kb, *server.worker_rss_kb()])
+            if not row.path.startswith("http"):
+                row.rss_kb = max([row.rss_kb, *server.worker_rss_kb()])
             # Requests wrk left in flight are still being served; let them finish so
             # that a slow page does not slow the next row (up to 8 queued on 2 workers).
             time.sleep(min(15, 4 * row.runs[-1]["p50_us"] / 1e6))
@@ -456,7 +482,8 @@ def print_table(args, rows, passes_done):
         size = sum(run["bytes"] for run in row.runs) / max(1, sum(r["requests"] for r in row.runs))
         print(
             f"| {row.label} | {rate} | {p50:.1f} | {p99:.1f} | {errors} | {row.queries} "
-            f"| {ratio:.2f} | {row.rss_kb / 1024:.0f} MB | {size / 1024:.1f} |"
+            f"| {ratio:.2f} | {f'{row.rss_kb / 1024:.0f} MB' if row.rss_kb else '–'} "
+            f"| {size / 1024:.1f} |"
         )
 
 
