@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 
-# The syllables of Standard Mandarin (Hanyu Pinyin, without tones), ü written v:
-# the initials' rows of the standard syllable table, plus the interjections
-# ê, m, n, ng, hm, hng.
+# The syllables of Standard Mandarin (Hanyu Pinyin, without tones), ü written v: the
+# rows of the standard syllable table, initial by initial. The interjections m, n,
+# ng, hm and hng are left out: they would let "liáng2" pass as "lia" + "ng2".
 SYLLABLES = frozenset(
     """
-    a ai an ang ao e ei en eng er o ou ê m n ng hm hng
+    a ai an ang ao e ei en eng er o ou ê
     yi ya yo ye yai yao you yan yin yang ying yong yu yue yuan yun
     wu wa wo wai wei wan wen wang weng
     ba bo bai bei bao ban ben bang beng bi bie biao bian bin bing bu

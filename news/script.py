@@ -100,17 +100,18 @@ def _kept_words():
     return spellings, re.compile("|".join(map(re.escape, alternatives)))
 
 
-# 於 as a family name: after the start, a separator or a word that comes before a
-# name (和於芳、请於明主任), followed by a one- or two-character given name and a
-# title. 於是, 於此 and the like are the preposition.
+# 於 as a family name: at the start, after a separator, a title or a word that comes
+# before a name (和於芳、部长於文、请於明主任), and followed by a one- or two-character
+# given name and a title. 於是, 於此 and the like are the preposition.
 _TITLES = (
     "同志 女士 先生 主任 書記 书记 老師 老师 主席 部長 部长 會長 会长 院長 院长 局長 局长 "
     "處長 处长 科長 科长 經理 经理 委員 委员 代表 教授 博士 醫生 医生 律師 律师 村長 村长 "
-    "鎮長 镇长 縣長 县长 市長 市长 廳長 厅长 校長 校长 副"
+    "鎮長 镇长 縣長 县长 市長 市长 廳長 厅长 校長 校长"
 ).split()
+_BEFORE_NAME = [rf"[^{HAN}]", "[和與与及同請请讓让向給给被把是的了叫名]", *_TITLES]
 _FAMILY_NAME_YU = re.compile(
-    rf"(?:(?<=^)|(?<=[^{HAN}])|(?<=[和與与及同請请讓让向給给被把是的了叫名]))"
-    rf"於(?![是此今斯])(?=[{HAN}]{{1,2}}(?:{'|'.join(_TITLES)}))"
+    "(?:^|" + "|".join(f"(?<={before})" for before in _BEFORE_NAME) + ")"
+    rf"於(?![是此今斯])(?=[{HAN}]{{1,2}}副?(?:{'|'.join(_TITLES)}))"
 )
 
 
