@@ -196,6 +196,8 @@ def find_lost_characters(line):
     for match in _QUESTION_MARKS.finditer(masked):
         before = masked[match.start() - 1] if match.start() else ""
         after = masked[match.end()] if match.end() < len(masked) else ""
+        if _IS_HAN.match(before) and (not after or after.isspace() or after in "”’」』"):
+            continue  # 你好吗? ends a question (repair_line makes it full-width)
         if _IS_HAN.match(before) or _IS_HAN.match(after) or (_IS_CJK.match(before) and after):
             spots.append(Spot(match.start(), match.end(), "问号夹在汉字中（原字可能已丢失）"))
         elif _DIGIT.match(before) or _DIGIT.match(after):

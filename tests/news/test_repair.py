@@ -300,6 +300,8 @@ def test_english_glosses_in_brackets_are_kept_and_not_counted_as_pinyin():
         ("幸\ufffd\ufffd婚姻大讲堂", ["幸\ufffd\ufffd婚"]),
         ("详见 https://www.example.gov.cn/list.jsp?id=3 。", []),
         ("他问：“Why?”", []),
+        ("你知道吗?", []),
+        ("“今年的目标完成了吗?”", []),
     ],
 )
 def test_a_lost_character_is_reported_and_nothing_else(line, lost):
