@@ -13,8 +13,17 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# `.env` beside manage.py, where `make run` writes the secret key: read here, so that
+# every manage.py command in the README works as written, without sourcing the file
+# by hand (issue 13, item 7). The environment wins over the file. DJANGO_ENV_FILE
+# names another file, or none when empty (the test settings read none).
+ENV_FILE = os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 
 
 def env_bool(name, default=False):

@@ -12,6 +12,9 @@ a fixed order, so the same input always gives the same bytes, and cleaning what 
 already clean changes nothing (issue 9, item 2: the 修改稿 check compares bodies).
 """
 
+import html
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
@@ -125,17 +128,74 @@ class Element:
                 yield from child.elements()
 
 
+# Elements HTML defines as empty: a source file writes <meta ...> or <link ...> with
+# no end tag, and nothing after it is inside it.
+_EMPTY_IN_SOURCE = VOID | {"area", "base", "col", "embed", "input", "link", "meta", "source", "wbr"}
+# Start tags that end an open element of the same kind (HTML's implied end tags), up
+# to the element that contains them: old exports write <td>a<td>b and <p>a<p>b.
+_ENDED_BY = {
+    "td": ({"td", "th"}, {"tr", "table"}),
+    "th": ({"td", "th"}, {"tr", "table"}),
+    "tr": ({"tr"}, {"table", "thead", "tbody", "tfoot"}),
+    "li": ({"li"}, {"ul", "ol"}),
+    **dict.fromkeys(
+        "p div h1 h2 h3 h4 h5 h6 ul ol table blockquote hr".split(),
+        ({"p"}, {"td", "th", "li", "blockquote", "div", "table"}),
+    ),
+}
+
+
+class SourceText(str):
+    """Text read from a file with the place it starts: line and column (1-based).
+    `verbatim` is False for a character reference (&nbsp;), one character written as
+    several."""
+
+    def __new__(cls, text, line, column, verbatim=True):
+        self = super().__new__(cls, text)
+        self.line, self.column, self.verbatim = line, column, verbatim
+        return self
+
+    def origins(self):
+        """(line, column) of each of its characters in the file."""
+        if not self.verbatim:
+            return [(self.line, self.column)] * len(self)
+        places, line, column = [], self.line, self.column
+        for char in self:
+            places.append((line, column))
+            if char == "\n":
+                line, column = line + 1, 1
+            else:
+                column += 1
+        return places
+
+
 class _TreeBuilder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
+    def __init__(self, located=False):
+        # A located tree keeps where each piece of text stands in the source, so
+        # character references arrive apart from the text around them.
+        super().__init__(convert_charrefs=not located)
+        self.located = located
         self.root = Element("")
         self._open = [self.root]
 
     def handle_starttag(self, tag, attrs):
+        self._end_implied(tag)
         element = Element(tag, ((name, value or "") for name, value in attrs))
         self._open[-1].children.append(element)
-        if tag not in VOID:
+        if tag not in _EMPTY_IN_SOURCE:
             self._open.append(element)
+
+    def _end_implied(self, tag):
+        if tag not in _ENDED_BY:
+            return
+        ended, boundaries = _ENDED_BY[tag]
+        for depth in range(len(self._open) - 1, 0, -1):
+            open_tag = self._open[depth].tag
+            if open_tag in boundaries:
+                return
+            if open_tag in ended:
+                del self._open[depth:]
+                return
 
     def handle_startendtag(self, tag, attrs):
         self._open[-1].children.append(Element(tag, ((n, v or "") for n, v in attrs)))
@@ -148,14 +208,30 @@ class _TreeBuilder(HTMLParser):
 
     def handle_data(self, data):
         children = self._open[-1].children
-        if children and isinstance(children[-1], str):
+        if self.located:
+            line, offset = self.getpos()
+            children.append(SourceText(data, line, offset + 1))
+        elif children and isinstance(children[-1], str):
             children[-1] += data
         else:
             children.append(data)
 
+    def handle_entityref(self, name):
+        self._reference(f"&{name};")
 
-def parse(fragment):
-    builder = _TreeBuilder()
+    def handle_charref(self, name):
+        self._reference(f"&#{name};")
+
+    def _reference(self, written):
+        line, offset = self.getpos()
+        text = html.unescape(written)
+        self._open[-1].children.append(SourceText(text, line, offset + 1, verbatim=False))
+
+
+def parse(fragment, *, located=False):
+    """The element tree of an HTML fragment. With `located`, each piece of text is a
+    SourceText that knows where it stands in `fragment`."""
+    builder = _TreeBuilder(located=located)
     builder.feed(fragment or "")
     builder.close()
     return builder.root
@@ -421,40 +497,208 @@ def absolutize_urls(cleaned, base_url):
     return serialize(root)
 
 
-_LINE_BREAKS = {"br", "hr", "tr"} | BLOCKS | HEADINGS
+# -- From HTML to text -----------------------------------------------------------
+#
+# One walk turns HTML into text wherever that happens: the plain text that search
+# and the history diff read (html_to_text), the automatic summary (prose_text) and
+# the report importer (news.repair, on a located tree of the user's file). Blocks
+# never run into each other, and neither do table cells or rows: "巾帼大宣讲" and
+# "535" in two cells are two words, not "巾帼大宣讲535" (issue 13, item 2).
+
+# Elements whose text is a block of its own. Beyond what clean_html keeps, a raw
+# file (Word's "web page") wraps everything in divs.
+_TEXT_BLOCKS = (
+    BLOCKS
+    | HEADINGS
+    | set("div center address pre dl dt dd section article header footer main body".split())
+)
+_CELLS = {"td", "th"}
+_ROW_GROUPS = {"thead", "tbody", "tfoot"}
+# What a browser folds into one space (CSS Text 3 "collapsible white space"); no-break
+# spaces too, which Word writes for runs of spaces (mso-spacerun).
+_WHITE_RUN = re.compile(r"[ \t\n\r\f\u00a0]+")
 
 
-def _blocks(node, skip=frozenset()):
-    """The text of each block (paragraph, list item, heading, cell...), in order."""
-    blocks, current = [], []
+def _is_wide(char):
+    """East Asian wide, full-width or half-width, and not Hangul: the characters
+    between which CSS Text 3 removes a line break instead of showing a space."""
+    if "\u1100" <= char <= "\u11ff" or "\u3130" <= char <= "\u318f" or "\uac00" <= char <= "\ud7af":
+        return False
+    return unicodedata.east_asian_width(char) in ("W", "F", "H")
 
-    def flush():
-        text = " ".join("".join(current).split())
+
+def collapse_white_space(text, origins=None, *, breaks_are_spaces=False):
+    """A block's text as a reader sees it: no white space at either end, each run
+    inside it one space. A run holding a line break of the HTML source between two
+    Chinese characters is dropped (CSS Text 3, segment break transformation: the
+    writer wrapped the source there, as Firefox renders it), unless
+    `breaks_are_spaces`: Word's "web page" writes a line break only where the text
+    has a space, so in its files every one stands for that space.
+
+    Returns the text and, when `origins` gives each character's place in the
+    source, the places of the characters kept (a kept space has the place of the
+    run it replaces)."""
+    start, end = 0, len(text)
+    while start < end and text[start] in _INDENT:
+        start += 1
+    while end > start and text[end - 1] in _INDENT:
+        end -= 1
+    pieces, kept = [], None if origins is None else []
+    cursor = start
+    for match in _WHITE_RUN.finditer(text, start, end):
+        pieces.append(text[cursor : match.start()])
+        if kept is not None:
+            kept.extend(origins[cursor : match.start()])
+        run = match.group()
+        dropped = (
+            not breaks_are_spaces
+            and ("\n" in run or "\r" in run)
+            and _is_wide(text[match.start() - 1])
+            and _is_wide(text[match.end()])
+        )
+        if not dropped:
+            pieces.append(" ")
+            if kept is not None:
+                kept.append(origins[match.start()])
+        cursor = match.end()
+    pieces.append(text[cursor:end])
+    if kept is not None:
+        kept.extend(origins[cursor:end])
+    return "".join(pieces), kept
+
+
+@dataclass
+class TextBlock:
+    """One block of text: a paragraph, heading, list item or caption (`tag` is the
+    element that made it), or a table, whose `rows` hold its cells, each a TextBlock
+    tagged td or th with its colspan/rowspan in `attrs`. A table's `text` is its rows
+    on lines of their own, the cells of a row separated by tabs.
+
+    `origins` is set for the blocks of a located tree (parse(..., located=True)): the
+    (line, column) in the source of each character of `text`."""
+
+    tag: str
+    text: str
+    origins: list | None = None
+    rows: list | None = None
+    attrs: dict = field(default_factory=dict)
+
+
+def _joined(blocks):
+    """One line of text from several blocks (the paragraphs of a table cell)."""
+    texts, origins = [], []
+    for block in blocks:
+        text, places = block.text, block.origins
+        if block.rows is not None:  # a table inside the cell: its cells, in order
+            cells = [cell for row in block.rows for cell in row if cell.text]
+            text, places = _joined(cells)
+        if places is None:
+            origins = None
+        if texts:
+            texts.append(" ")
+            if origins is not None:
+                origins.append(places[0])
+        texts.append(text)
+        if origins is not None:
+            origins.extend(places)
+    return "".join(texts), origins
+
+
+class _TextWalker:
+    def __init__(self, skip, breaks_are_spaces):
+        self.skip = skip
+        self.breaks_are_spaces = breaks_are_spaces
+        self.blocks = []
+        self._pieces = []
+        self._tags = [""]
+
+    def flush(self):
+        if not self._pieces:
+            return
+        raw = "".join(self._pieces)
+        origins = None
+        if all(isinstance(piece, SourceText) for piece in self._pieces):
+            origins = [place for piece in self._pieces for place in piece.origins()]
+        self._pieces = []
+        text, origins = collapse_white_space(raw, origins, breaks_are_spaces=self.breaks_are_spaces)
         if text:
-            blocks.append(text)
-        current.clear()
+            self.blocks.append(TextBlock(self._tags[-1], text, origins))
 
-    def walk(parent):
-        for child in parent.children:
+    def walk(self, node):
+        for child in node.children:
             if isinstance(child, str):
-                current.append(child)
-            elif child.tag in skip:
-                flush()
-            elif child.tag in _LINE_BREAKS:
-                flush()
-                walk(child)
-                flush()
+                self._pieces.append(child)
+            elif child.tag in DROP_WITH_CONTENT:
+                continue
+            elif child.tag in self.skip:
+                self.flush()
+            elif child.tag == "table":
+                self.flush()
+                self._table(child)
+            elif child.tag in {"br", "hr"}:
+                self.flush()
+            elif child.tag in _TEXT_BLOCKS:
+                self._block(child.tag, child)
             else:
-                walk(child)
+                self.walk(child)
 
-    walk(node)
-    flush()
-    return blocks
+    def _block(self, tag, element):
+        self.flush()
+        self._tags.append(tag)
+        self.walk(element)
+        self.flush()
+        self._tags.pop()
+
+    def _table(self, table):
+        rows = []
+        for part in table.children:
+            if isinstance(part, Element) and part.tag == "caption" and part.tag not in self.skip:
+                self._block("caption", part)
+        for row in _table_rows(table):
+            cells = []
+            for cell in row.children:
+                if isinstance(cell, Element) and cell.tag in _CELLS:
+                    inner = _TextWalker(self.skip, self.breaks_are_spaces)
+                    inner.walk(cell)
+                    inner.flush()
+                    text, origins = _joined(inner.blocks)
+                    spans = {
+                        name: cell.attrs[name]
+                        for name in ("colspan", "rowspan")
+                        if _is_number(cell.attrs.get(name, "")) and cell.attrs[name] != "1"
+                    }
+                    cells.append(TextBlock(cell.tag, text, origins, attrs=spans))
+            if any(cell.text for cell in cells):
+                rows.append(cells)
+        if rows:
+            text = "\n".join("\t".join(cell.text for cell in row) for row in rows)
+            self.blocks.append(TextBlock("table", text, rows=rows))
+
+
+def _table_rows(table):
+    """The rows of a table (not of a table inside one of its cells), in order."""
+    for part in table.children:
+        if isinstance(part, Element) and part.tag == "tr":
+            yield part
+        elif isinstance(part, Element) and part.tag in _ROW_GROUPS:
+            yield from (
+                row for row in part.children if isinstance(row, Element) and row.tag == "tr"
+            )
+
+
+def text_blocks(root, *, skip=frozenset(), breaks_are_spaces=False):
+    """The blocks of text of a parsed tree, in order (see TextBlock). Elements in
+    `skip` are left out with their content; scripts, styles and the like always are."""
+    walker = _TextWalker(frozenset(skip), breaks_are_spaces)
+    walker.walk(root)
+    walker.flush()
+    return walker.blocks
 
 
 def html_to_text(cleaned):
-    """Plain text of cleaned HTML, one line per block, for search and history."""
-    return "\n".join(_blocks(parse(cleaned)))
+    """Plain text of cleaned HTML, for search and history: one line per block, and a
+    table one line per row with its cells separated by tabs."""
+    return "\n".join(block.text for block in text_blocks(parse(cleaned)))
 
 
 # A block that already ends a sentence, or introduces what follows ("如下：").
@@ -471,12 +715,14 @@ def prose_text(cleaned):
     headings, tables and captions left out, and each paragraph or list item ended as
     a sentence, so "活动概况" and "3月20日…" do not run together."""
     sentences = []
-    for block in _blocks(parse(cleaned), skip=HEADINGS | {"table", "figcaption", "caption"}):
-        if block.rstrip(_CLOSERS)[-1:] not in _SENTENCE_MARKS:
-            block += "。" if any(_is_cjk(char) for char in block) else "."
+    skip = HEADINGS | {"table", "figcaption", "caption"}
+    for block in text_blocks(parse(cleaned), skip=skip):
+        text = block.text
+        if text.rstrip(_CLOSERS)[-1:] not in _SENTENCE_MARKS:
+            text += "。" if any(_is_cjk(char) for char in text) else "."
         if sentences and not _is_cjk(sentences[-1][-1]):
             sentences.append(" ")
-        sentences.append(block)
+        sentences.append(text)
     return "".join(sentences)
 
 

@@ -8,6 +8,8 @@ import os
 import tempfile
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-secret")
+# Not the developer's .env: the suite runs the same on every machine.
+os.environ.setdefault("DJANGO_ENV_FILE", "")
 
 from fedsite.settings import *  # noqa: E402,F403
 

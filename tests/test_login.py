@@ -222,6 +222,8 @@ def run_python(code, **environment):
         if not key.startswith(("DJANGO_", "AXES_", "REDIS_", "DATABASE_URL"))
     }
     env["DATABASE_URL"] = "sqlite://:memory:"
+    # Nor the developer's .env, which the settings would read (issue 13, item 7).
+    env["DJANGO_ENV_FILE"] = ""
     env.update(environment)
     return subprocess.run(
         [sys.executable, *code],

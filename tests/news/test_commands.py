@@ -57,7 +57,13 @@ def run(*args, **options):
 
 
 def reported_lines(output):
-    return {int(n) for n in re.findall(r"第 (\d+) 行", output)}
+    """The lines named in the list of problems (the conversions to check follow it)."""
+    problems = output.split("处繁简转换请核对")[0]
+    return {int(n) for n in re.findall(r"第 (\d+) 行", problems)}
+
+
+def checked_lines(output):
+    return {int(n) for n in re.findall(r"第 (\d+) 行", output.split("处繁简转换请核对")[1])}
 
 
 def assert_shows_no_damage(text, where):
@@ -97,6 +103,34 @@ def test_import_lists_every_problem_with_its_line(columns, seed_file):
     assert any("勇?lián)" in line for line in problem_lines if "第 2 行" in line)
     assert any("幸?" in line for line in problem_lines if "第 11 行" in line)
     assert any("勇?lián)" in line for line in problem_lines if "第 12 行" in line)
+
+
+def test_import_lists_the_conversions_to_check_apart_from_the_problems(columns, seed_file):
+    """The seed's 著力 became 着力 on lines 3 and 13: right, but a choice (著 is a
+    simplified character too), so the editor is shown where."""
+    output = run("import_report", str(seed_file))
+
+    assert "有 2 处繁简转换请核对" in output
+    assert checked_lines(output) == {3, 13}
+    assert output.count("“著”转为“着”") == 2
+
+
+def test_a_word_web_page_with_a_table_imports_as_a_draft_with_that_table(columns):
+    output = run(
+        "import_report",
+        str(REPO_ROOT / "tests" / "data" / "figures2021_word.htm"),
+        "--column",
+        "bmdt",
+    )
+
+    draft = Article.objects.get()
+    assert draft.title == "2021年全市妇联系统重点工作完成情况"
+    assert "<td>巾帼大宣讲</td><td>场次</td><td>498</td><td>535</td>" in draft.body
+    assert draft.body.count("<tr>") == 8
+    assert "巾帼大宣讲\t场次\t498\t535" in draft.body_text
+    # The two lost characters, at the lines of the file where the "?" stands.
+    assert reported_lines(output) == {447, 452}
+    assert "繁简转换" not in output
 
 
 def test_dry_run_reports_the_problems_but_creates_nothing(columns, seed_file):

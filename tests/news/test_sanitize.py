@@ -267,6 +267,69 @@ def test_plain_text_of_an_empty_body_is_empty():
     assert html_to_text(clean_html("<p>&nbsp;</p>")) == ""
 
 
+# A table of figures as the editor and Word write it: cells holding paragraphs and
+# formatting, a header row, a merged cell (issue 13, item 2).
+FIGURES_TABLE = (
+    "<p>主要数据如下：</p><table><thead><tr><th>项目</th><th>2020年</th><th>2021年</th>"
+    "</tr></thead><tbody><tr><td><p><span>巾帼</span><b>大宣讲</b></p></td><td>498</td>"
+    "<td>535</td></tr><tr><td>读书班</td><td colspan=2><p>97</p><p>（合计）</p></td></tr>"
+    "</tbody></table><p>数据来自各县。</p>"
+)
+
+
+def test_plain_text_keeps_table_cells_and_rows_apart():
+    text = html_to_text(clean_html(FIGURES_TABLE))
+
+    assert text.splitlines() == [
+        "主要数据如下：",
+        "项目\t2020年\t2021年",
+        "巾帼大宣讲\t498\t535",
+        "读书班\t97 （合计）",
+        "数据来自各县。",
+    ]
+
+
+def test_plain_text_of_a_word_table_keeps_its_cells_apart():
+    word = (
+        "<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0>\n <tr>\n"
+        "  <td width=170 valign=top style='width:127.5pt'>\n  <p class=MsoNormal><span\n"
+        "  style='font-family:宋体'>巾帼大宣讲</span><span lang=EN-US><o:p></o:p></span></p>\n"
+        "  </td>\n  <td width=90 valign=top>\n  <p class=MsoNormal><span lang=EN-US>498<o:p>"
+        "</o:p></span></p>\n  </td>\n </tr>\n</table>"
+    )
+
+    assert html_to_text(clean_html(word)) == "巾帼大宣讲\t498"
+
+
+def test_a_source_line_break_inside_a_paragraph_is_a_space_only_between_words():
+    """CSS Text 3: a line break between two Chinese characters is dropped, elsewhere
+    it is a space; the paragraph stays one block."""
+    cleaned = clean_html("<p>市妇联召开\n表彰大会，\n表彰 Word\nexport 先进。</p>")
+
+    assert html_to_text(cleaned) == "市妇联召开表彰大会，表彰 Word export 先进。"
+
+
+def test_the_summary_leaves_tables_out_and_never_glues_their_figures():
+    assert prose_text(clean_html(FIGURES_TABLE)) == "主要数据如下：数据来自各县。"
+
+
+@pytest.mark.django_db
+def test_figures_in_a_table_are_found_alone_and_never_glued_to_their_row():
+    from news import search
+    from news.models import Article
+
+    ArticleFactory(title="数据", body=FIGURES_TABLE)
+    articles = Article.objects.all()
+
+    def finds(words):
+        return search.matching(articles, search.parse_query(words)).exists()
+
+    assert finds("巾帼大宣讲") and finds("535") and finds("2021年")
+    assert not finds("大宣讲498")
+    assert not finds("4985")
+    assert not finds("项目2020")
+
+
 def test_site_addresses_become_absolute_for_feed_readers():
     cleaned = '<p><a href="/articles/7/">链接</a><img src="/media/uploads/a.jpg" alt=""></p>'
 

@@ -11,8 +11,8 @@ from news.workflow import article_create
 
 class Command(BaseCommand):
     help = (
-        "把一份文字或 HTML 稿件导入为草稿：自动去除拼音注音、转换为简体、修正标点，"
-        "并逐行列出无法自动修复的地方。"
+        "把一份文字或 HTML 稿件导入为草稿：自动去除拼音注音、把繁体转换为简体、修正标点，"
+        "保留表格，并按原文件的行号列出无法自动修复和需要核对的地方。"
     )
 
     def add_arguments(self, parser):
@@ -46,6 +46,12 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {problem}")
         else:
             self.stdout.write(self.style.SUCCESS("没有发现无法修复的问题。"))
+        if report.checks:
+            # Conversions that chose a meaning (著 as 着), and traditional characters
+            # left in simplified text: repaired or kept, but worth an editor's look.
+            self.stdout.write(self.style.WARNING(f"有 {len(report.checks)} 处繁简转换请核对："))
+            for check in report.checks:
+                self.stdout.write(f"  {check}")
 
         if dry_run:
             return
