@@ -1,0 +1,336 @@
+"""Writing mechanics (文字规范): traditional characters in simplified text, half-width
+punctuation in Chinese prose, doubled punctuation, unmatched paired marks, stray
+spaces between characters, leftovers of a damaged import (pinyin annotations, lost
+characters: news.repair's own detection), full-width digits and mixed date formats.
+
+Each check is one regular expression (or one scan) over the article's text, never one
+per word; the doubled characters (的的, 了了) are matched with the word lists in the
+one automaton pass (lexicon.py). Each yields Spot values; checker.py turns them into
+findings and drops those covered by an exception (data/exceptions.tsv).
+
+Standards: GB/T 15834—2011《标点符号用法》 (full-width marks in Chinese text, paired
+marks, a quotation running over several paragraphs), GB/T 15835—2011《出版物上数字用法》
+(half-width Arabic digits; one way of writing dates).
+"""
+
+import functools
+import re
+from collections import Counter
+from typing import NamedTuple
+
+import opencc
+
+from news.repair import HAN, find_problems, to_simplified
+
+from .findings import MINOR, SERIOUS
+
+
+class Spot(NamedTuple):
+    start: int
+    end: int
+    suggestion: str | None
+    why: str
+    severity: str = MINOR
+
+
+# -- traditional characters ----------------------------------------------------------
+
+
+@functools.cache
+def traditional_characters():
+    """Characters OpenCC converts to another one that GB 2312, the simplified national
+    character set, does not contain: 劉, 聯, 說. Characters that are also correct
+    simplified script (著 in 著名, 乾 in 乾坤, 於 as a surname) are in GB 2312 and so
+    never counted; the few that are not (瞭 in 瞭望) are exceptions in the data."""
+    ranges = [(0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)]
+    characters = [chr(code) for first, last in ranges for code in range(first, last + 1)]
+    converted = opencc.OpenCC("t2s").convert("\n".join(characters)).split("\n")
+    found = set()
+    for character, simplified in zip(characters, converted, strict=True):
+        if simplified != character:
+            try:
+                character.encode("gb2312")
+            except UnicodeEncodeError:
+                found.add(character)
+    return frozenset(found)
+
+
+@functools.cache
+def _traditional_run():
+    return re.compile("[" + "".join(sorted(traditional_characters())) + "]+")
+
+
+def _simplified(text, start, end):
+    """The simplified form of text[start:end], converted with a little of its context
+    (OpenCC converts phrase by phrase: 著 stays in 著名 but becomes 着 in 著力)."""
+    left, right = max(0, start - 2), min(len(text), end + 2)
+    converted = to_simplified(text[left:right])
+    if len(converted) == right - left:
+        return converted[start - left : end - left]
+    return to_simplified(text[start:end])
+
+
+def traditional(text):
+    for match in _traditional_run().finditer(text):
+        start, end = match.span()
+        yield Spot(start, end, _simplified(text, start, end), "繁体字混在简体文章中")
+
+
+# -- punctuation -----------------------------------------------------------------------
+
+_CLOSING = "”’）》」』】"
+# A half-width , ; : ! right after a Chinese character or closing mark, or a , ; just
+# before a Chinese character (2021年,全市 / 535,读书班); not inside numbers (1,000; 10:30).
+_HALF_WIDTH = re.compile(
+    rf"(?<=[{HAN}{_CLOSING}])[,;:!]|(?<![\d,])[,;](?=\s?[{HAN}“‘（《])|(?<=\d)[,;](?=[{HAN}])"
+)
+# A question mark ends a sentence only before the end, a space or a closing mark;
+# between characters it is a lost character (news.repair reports it).
+_HALF_QUESTION = re.compile(rf"(?<=[{HAN}])\?(?=$|\s|[{_CLOSING}])", re.MULTILINE)
+_HALF_STOP = re.compile(rf"(?<=[{HAN}])\.(?=$|\s|[{HAN}“])", re.MULTILINE)
+_HALF_BRACKETS = re.compile(rf"\(([^()\n]*[{HAN}][^()\n]*)\)")
+_HALF_QUOTES = re.compile(rf'"([^"\n]*[{HAN}][^"\n]*)"')
+_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", ".": "。"}
+
+
+def half_width_punctuation(text):
+    why = "中文里用了半角标点，应为全角"
+    for pattern in (_HALF_WIDTH, _HALF_QUESTION, _HALF_STOP):
+        for match in pattern.finditer(text):
+            yield Spot(match.start(), match.end(), _FULL[match.group()], why)
+    for match in _HALF_BRACKETS.finditer(text):
+        yield Spot(match.start(), match.end(), f"（{match.group(1)}）", "中文里用了半角括号")
+    for match in _HALF_QUOTES.finditer(text):
+        yield Spot(match.start(), match.end(), f"“{match.group(1)}”", "中文里用了直引号")
+
+
+_DOUBLED_MARKS = re.compile("[，。、；：]{2,}")
+
+
+def doubled_punctuation(text):
+    for match in _DOUBLED_MARKS.finditer(text):
+        run = match.group()
+        keep = next((mark for mark in "。；" if mark in run), run[-1] if len(set(run)) > 1 else run[0])
+        yield Spot(match.start(), match.end(), keep, "标点重复")
+
+
+PAIRS = [("“", "”"), ("《", "》"), ("（", "）"), ("【", "】")]
+_CLOSES = {closing: opening for opening, closing in PAIRS}
+_PAIRED = re.compile("[" + "".join(opening + closing for opening, closing in PAIRS) + "]")
+
+
+def unmatched_pairs(blocks):
+    """Paired marks left open or closed without opening, block by block. A quotation
+    that runs over several paragraphs opens each one and closes only the last
+    (GB/T 15834—2011, 4.1.3.4): an opening “ left open is fine when the next block
+    starts with “."""
+    for position, block in enumerate(blocks):
+        marks = list(_PAIRED.finditer(block.text))
+        if not marks:
+            continue
+        open_at = {opening: [] for opening, _closing in PAIRS}
+        for match in marks:
+            char = match.group()
+            if char in open_at:
+                open_at[char].append(match.start())
+            elif open_at[_CLOSES[char]]:
+                open_at[_CLOSES[char]].pop()
+            else:
+                at = block.start + match.start()
+                yield Spot(at, at + 1, None, f"“{char}”前面没有配对的“{_CLOSES[char]}”")
+        following = blocks[position + 1].text.lstrip() if position + 1 < len(blocks) else ""
+        for opening, closing in PAIRS:
+            if opening == "“" and following.startswith("“"):
+                continue
+            for index in open_at[opening]:
+                at = block.start + index
+                yield Spot(at, at + 1, None, f"“{opening}”后面没有配对的“{closing}”")
+
+
+# -- spaces ----------------------------------------------------------------------------
+
+_SPACES = re.compile(rf"(?<=[{HAN}])[ \u00a0\u3000]+(?=[{HAN}])")
+_PHRASE_EDGE = f"。，、；：！？“”‘’《》（）【】 \u00a0\u3000\n"
+PHRASE_MINIMUM = 3  # 巾帼心向党 奋斗新征程: phrases of a slogan, not a word cut in two
+
+
+def _phrase_lengths(text, start, end):
+    left = start
+    while left > 0 and text[left - 1] not in _PHRASE_EDGE:
+        left -= 1
+    right = end
+    while right < len(text) and text[right] not in _PHRASE_EDGE:
+        right += 1
+    return start - left, right - end
+
+
+def _inside_quotation(text, index):
+    for opening, closing in (("“", "”"), ("《", "》")):
+        before = text.rfind(opening, 0, index)
+        if before != -1 and text.rfind(closing, before, index) == -1:
+            after = text.find(closing, index)
+            if after != -1:
+                return True
+    return False
+
+
+def stray_spaces(blocks):
+    """A space between two Chinese characters, except where a title, a heading or a
+    quoted slogan sets two phrases apart with one (市妇联：巾帼勇担当 展现新作为;
+    以“巾帼心向党 奋斗新征程”为主题)."""
+    for block in blocks:
+        for match in _SPACES.finditer(block.text):
+            left, right = _phrase_lengths(block.text, *match.span())
+            phrases = left >= PHRASE_MINIMUM and right >= PHRASE_MINIMUM
+            if phrases and (block.heading or _inside_quotation(block.text, match.start())):
+                continue
+            yield Spot(
+                block.start + match.start(),
+                block.start + match.end(),
+                "",
+                "汉字之间多了空格",
+            )
+
+
+# -- leftovers of a damaged import: news.repair's detection ----------------------------
+
+# What news.repair.find_problems reports, as a finding: (severity, the fix).
+# "未能转换的半角标点" is left out: half_width_punctuation reports it with its fix.
+REPAIR_REASONS = {
+    "替换字符（原字已丢失）": SERIOUS,
+    "问号夹在汉字中（原字可能已丢失）": SERIOUS,
+    "残留的拼音注音": MINOR,
+    "汉字间孤立的字母（疑似乱码）": MINOR,
+    "控制字符（疑似编码错误）": SERIOUS,
+    "连续生僻字（疑似乱码）": MINOR,
+}
+# Only lines holding one of these can have a problem find_problems reports, so the
+# others are not passed to it (its rare-character scan works character by character).
+_SUSPECT = re.compile(r"[?\ufffd)\u0080-\u009fA-Za-z]")
+_PINYIN = re.compile(r"[a-zü\u00e0-\u00fc\u0101-\u01dc]+\)")
+
+
+@functools.cache
+def _everyday():
+    """GB 2312's first level, the 3,755 everyday characters (as news.repair counts)."""
+    return frozenset(
+        bytes([high, low]).decode("gb2312")
+        for high in range(0xB0, 0xD8)
+        for low in range(0xA1, 0xFF)
+        if not (high == 0xD7 and low > 0xF9)
+    )
+
+
+@functools.cache
+def _rare_run():
+    everyday = _everyday()
+    rare = "".join(
+        chr(code)
+        for first, last in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+        for code in range(first, last + 1)
+        if chr(code) not in everyday
+    )
+    return re.compile(f"[{re.escape(rare)}]{{3,}}")
+
+
+def _extent(line, start, reason):
+    """Where a problem news.repair reported at `start` ends."""
+    if reason.startswith("残留的拼音注音"):
+        match = _PINYIN.match(line, start)
+        end = match.end() if match else start + 1
+        # The bracket it opened with goes too: 联(lián) -> 联.
+        if start > 0 and line[start - 1] in "(（":
+            return start - 1, end
+        return start, end
+    if reason.startswith("连续生僻字"):
+        match = _rare_run().match(line, start)
+        return start, match.end() if match else start + 1
+    end = start + 1
+    while end < len(line) and line[end] == line[start] and line[start] in "?\ufffd":
+        end += 1
+    return start, end
+
+
+def import_leftovers(blocks):
+    """Pinyin annotations, lost characters (? and the replacement character), stray
+    letters and runs of rare characters, as news.repair.find_problems finds them in
+    an imported report."""
+    for block in blocks:
+        line = block.text
+        if not _SUSPECT.search(line) and not _rare_run().search(line):
+            continue
+        for problem in find_problems(line, 1):
+            severity = REPAIR_REASONS.get(problem.reason)
+            if severity is None:
+                continue
+            start, end = _extent(line, problem.column - 1, problem.reason)
+            suggestion = "" if problem.reason.startswith("残留的拼音注音") else None
+            yield Spot(block.start + start, block.start + end, suggestion, problem.reason, severity)
+
+
+# -- numbers and dates -----------------------------------------------------------------
+
+_FULL_WIDTH_DIGITS = re.compile("[０-９][０-９．，]*[０-９]|[０-９]")
+_TO_ASCII = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+
+
+def full_width_digits(text):
+    for match in _FULL_WIDTH_DIGITS.finditer(text):
+        yield Spot(
+            match.start(),
+            match.end(),
+            match.group().translate(_TO_ASCII),
+            "数字用了全角，应为半角阿拉伯数字",
+        )
+
+
+# A date is not part of a longer number, an address or a version (checked by hand
+# after the match: a look-behind tried at every position costs more than the rest).
+_NOT_BEFORE = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz/.-")
+DATE_FORMATS = {
+    "年月日": re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"),
+    "-": re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?![0-9A-Za-z/\-])"),
+    "/": re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})(?![0-9A-Za-z/\-])"),
+    ".": re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})(?![0-9A-Za-z/\-.])"),
+}
+_FORMAT_NAMES = {"年月日": "“2022年3月8日”", "-": "“2022-03-08”", "/": "“2022/3/8”", ".": "“2022.3.8”"}
+
+
+def _written(format_name, year, month, day):
+    if format_name == "年月日":
+        return f"{year}年{int(month)}月{int(day)}日" if year else f"{int(month)}月{int(day)}日"
+    if year is None:
+        return None
+    if format_name == "-":
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    return f"{year}{format_name}{int(month)}{format_name}{int(day)}"
+
+
+def mixed_dates(text):
+    """Dates written in more than one way in one article (GB/T 15835—2011 asks for one
+    way): the rarer ways are reported, with the date rewritten the common way."""
+    found = {
+        name: [
+            match
+            for match in pattern.finditer(text)
+            if 1 <= int(match.group(2)) <= 12
+            and (match.start() == 0 or text[match.start() - 1] not in _NOT_BEFORE)
+        ]
+        for name, pattern in DATE_FORMATS.items()
+        if name == "年月日" or name in text
+    }
+    counts = Counter({name: len(matches) for name, matches in found.items() if matches})
+    if len(counts) < 2:
+        return
+    # The commonest way wins; on a tie, the Chinese way (年月日).
+    usual = max(counts, key=lambda name: (counts[name], name == "年月日"))
+    for name, matches in found.items():
+        if name == usual:
+            continue
+        for match in matches:
+            yield Spot(
+                match.start(),
+                match.end(),
+                _written(usual, *match.groups()),
+                f"日期写法不统一：本文多用{_FORMAT_NAMES[usual]}的写法",
+            )
