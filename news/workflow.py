@@ -649,9 +649,7 @@ def take_action(action, *, article, by, comment="", confirmed=False):
         if action == Action.SUBMIT:
             article_submit(article=article, by=by)
         elif action == Action.APPROVE:
-            article = article_approve(
-                article=article, by=by, comment=comment, confirmed=confirmed
-            )
+            article = article_approve(article=article, by=by, comment=comment, confirmed=confirmed)
         elif action == Action.SEND_BACK:
             article_send_back(article=article, by=by, comment=comment)
         elif action == Action.WITHDRAW:

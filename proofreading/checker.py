@@ -110,8 +110,7 @@ class Checker:
         spots += [(LINK, spot) for spot in links.picture_spots(text, article.body)]
         base = article.get_absolute_url() if article.pk else "/"
         spots += [
-            (LINK, spot)
-            for spot in links.link_spots(text, article.body, self.link_checker, base)
+            (LINK, spot) for spot in links.link_spots(text, article.body, self.link_checker, base)
         ]
         if ignored is None:
             ignored = ignored_spots(article)
@@ -148,11 +147,8 @@ class Checker:
         for finding in ordered:
             spot = finding.spot
             seen[spot] += 1
-            result.append(
-                replace(finding, key=f"{spot}-{seen[spot]}", ignored=spot in ignored)
-            )
+            result.append(replace(finding, key=f"{spot}-{seen[spot]}", ignored=spot in ignored))
         return result
-
 
 
 def cited_values(article):

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from stats.figures import FigureError, parse_figure
 
-from .findings import MINOR, SERIOUS
+from .findings import SERIOUS
 from .mechanics import Spot
 
 # A number as a report writes it: 535, 713.5, 1,900, 58.1万, 8万余, 约3万, 近万.
@@ -80,7 +80,7 @@ def figure_spots(text, values):
             continue
         # The longest name that stands before it: 省最美绿色家庭 over 最美家庭.
         value = max(named, key=lambda value: len(value.indicator.name))
-        reported.add(value.pk)
+        reported.add(id(value))
         yield Spot(
             start,
             end,
@@ -89,6 +89,6 @@ def figure_spots(text, values):
             SERIOUS,
         )
     for value in values:
-        if value.pk in reported or (value.indicator.unit, Decimal(value.value)) in given:
+        if id(value) in reported or (value.indicator.unit, Decimal(value.value)) in given:
             continue
         yield Spot(None, None, None, f"工作数据{_label(value)}注明出自本文，但正文中没有这个数")

@@ -53,4 +53,3 @@ def link_spots(text, body, checker, base="/"):
 
 def new_link_checker():
     return LinkChecker()
-

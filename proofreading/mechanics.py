@@ -110,7 +110,8 @@ _DOUBLED_MARKS = re.compile("[，。、；：]{2,}")
 def doubled_punctuation(text):
     for match in _DOUBLED_MARKS.finditer(text):
         run = match.group()
-        keep = next((mark for mark in "。；" if mark in run), run[-1] if len(set(run)) > 1 else run[0])
+        # Keep the strongest mark: 。 over ；, either over the rest (，。 -> 。).
+        keep = next((mark for mark in "。；" if mark in run), run[-1])
         yield Spot(match.start(), match.end(), keep, "标点重复")
 
 
@@ -150,7 +151,7 @@ def unmatched_pairs(blocks):
 # -- spaces ----------------------------------------------------------------------------
 
 _SPACES = re.compile(rf"(?<=[{HAN}])[ \u00a0\u3000]+(?=[{HAN}])")
-_PHRASE_EDGE = f"。，、；：！？“”‘’《》（）【】 \u00a0\u3000\n"
+_PHRASE_EDGE = "。，、；：！？“”‘’《》（）【】 \u00a0\u3000\n"
 PHRASE_MINIMUM = 3  # 巾帼心向党 奋斗新征程: phrases of a slogan, not a word cut in two
 
 
@@ -293,7 +294,12 @@ DATE_FORMATS = {
     "/": re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})(?![0-9A-Za-z/\-])"),
     ".": re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})(?![0-9A-Za-z/\-.])"),
 }
-_FORMAT_NAMES = {"年月日": "“2022年3月8日”", "-": "“2022-03-08”", "/": "“2022/3/8”", ".": "“2022.3.8”"}
+_FORMAT_NAMES = {
+    "年月日": "“2022年3月8日”",
+    "-": "“2022-03-08”",
+    "/": "“2022/3/8”",
+    ".": "“2022.3.8”",
+}
 
 
 def _written(format_name, year, month, day):

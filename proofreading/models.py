@@ -57,7 +57,7 @@ class SensitiveWord(models.Model):
 
 
 class IgnoredFinding(models.Model):
-    """"Ignore here" (此处忽略): staff judged a finding correct at this spot (this
+    """ "Ignore here" (此处忽略): staff judged a finding correct at this spot (this
     wrong text in this sentence of this article), so it no longer counts as open.
     Kept as a record: who, when and what the finding said."""
 

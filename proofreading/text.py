@@ -80,9 +80,7 @@ class ArticleText:
         offset = 0
         for line in value.split("\n"):
             if line.strip():
-                self._new_block(
-                    field_name, _one_line(line), heading=heading, field_offset=offset
-                )
+                self._new_block(field_name, _one_line(line), heading=heading, field_offset=offset)
             offset += len(line) + 1
 
     def _add_body(self, root):
