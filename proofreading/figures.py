@@ -26,7 +26,7 @@ _NUMBER = r"(?:约|近|超过|逾)?(?:\d+(?:,\d{3})*(?:\.\d+)?(?:万|亿)?|万|�
 # Where the name of what is counted stands before its number: the same clause.
 _CLAUSE_EDGE = re.compile("[。；！？，、：\n]")
 NAME_WINDOW = 40
-_DIGITS = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+_DIGITS = str.maketrans("０１２３４５６７８９．", "0123456789.")
 
 
 @functools.lru_cache(maxsize=64)

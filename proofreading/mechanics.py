@@ -57,7 +57,10 @@ def traditional_characters():
 
 @functools.cache
 def _traditional_run():
-    return re.compile("[" + "".join(sorted(traditional_characters())) + "]+")
+    # One run for a word even when a character of it is the same in both scripts:
+    # 婦女群眾 is one finding (婦女群众 -> 妇女群众), not two.
+    traditional = "[" + "".join(sorted(traditional_characters())) + "]"
+    return re.compile(f"{traditional}(?:[{HAN}]?{traditional})*")
 
 
 def _simplified(text, start, end):
@@ -79,29 +82,53 @@ def traditional(text):
 # -- punctuation -----------------------------------------------------------------------
 
 _CLOSING = "”’）》」』】"
-# A half-width , ; : ! right after a Chinese character or closing mark, or a , ; just
-# before a Chinese character (2021年,全市 / 535,读书班); not inside numbers (1,000; 10:30).
-_HALF_WIDTH = re.compile(
-    rf"(?<=[{HAN}{_CLOSING}])[,;:!]|(?<![\d,])[,;](?=\s?[{HAN}“‘（《])|(?<=\d)[,;](?=[{HAN}])"
-)
-# A question mark ends a sentence only before the end, a space or a closing mark;
-# between characters it is a lost character (news.repair reports it).
-_HALF_QUESTION = re.compile(rf"(?<=[{HAN}])\?(?=$|\s|[{_CLOSING}])", re.MULTILINE)
-_HALF_STOP = re.compile(rf"(?<=[{HAN}])\.(?=$|\s|[{HAN}“])", re.MULTILINE)
+_OPENING = "“‘（《"
+_IS_HAN = re.compile(f"[{HAN}]")
+_HALF_MARKS = re.compile(r"[,;:!?.]")
 _HALF_BRACKETS = re.compile(rf"\(([^()\n]*[{HAN}][^()\n]*)\)")
 _HALF_QUOTES = re.compile(rf'"([^"\n]*[{HAN}][^"\n]*)"')
 _FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", ".": "。"}
 
 
+def _is_han(char):
+    return bool(char) and _IS_HAN.match(char) is not None
+
+
+def _half_width(text, index):
+    """Whether the half-width mark at `index` is punctuation of Chinese prose."""
+    mark = text[index]
+    before = text[index - 1] if index else ""
+    after = text[index + 1] if index + 1 < len(text) else ""
+    if mark in ",;:!":
+        if _is_han(before) or (before and before in _CLOSING):
+            return True  # 妇联,全市 / 535场次;读书班 / 联系人:某某
+        if mark in ",;" and before != ",":
+            ahead = text[index + 2] if after == " " and index + 2 < len(text) else after
+            if before.isdigit():
+                return _is_han(after)  # 2021,全市 (but 1,000 is a number)
+            return _is_han(ahead) or (ahead and ahead in _OPENING)
+        return False
+    # ? and . end a Chinese sentence only before the end of a line, a space or a
+    # closing mark (and . before the next character); a ? between characters is a
+    # lost character, which import_leftovers reports.
+    if not _is_han(before):
+        return False
+    if mark == "?":
+        return after in ("", "\n", " ") or after in _CLOSING
+    return after in ("", "\n", " ") or _is_han(after) or after == "“"
+
+
 def half_width_punctuation(text):
     why = "中文里用了半角标点，应为全角"
-    for pattern in (_HALF_WIDTH, _HALF_QUESTION, _HALF_STOP):
-        for match in pattern.finditer(text):
+    for match in _HALF_MARKS.finditer(text):
+        if _half_width(text, match.start()):
             yield Spot(match.start(), match.end(), _FULL[match.group()], why)
-    for match in _HALF_BRACKETS.finditer(text):
-        yield Spot(match.start(), match.end(), f"（{match.group(1)}）", "中文里用了半角括号")
-    for match in _HALF_QUOTES.finditer(text):
-        yield Spot(match.start(), match.end(), f"“{match.group(1)}”", "中文里用了直引号")
+    if "(" in text:
+        for match in _HALF_BRACKETS.finditer(text):
+            yield Spot(match.start(), match.end(), f"（{match.group(1)}）", "中文里用了半角括号")
+    if '"' in text:
+        for match in _HALF_QUOTES.finditer(text):
+            yield Spot(match.start(), match.end(), f"“{match.group(1)}”", "中文里用了直引号")
 
 
 _DOUBLED_MARKS = re.compile("[，。、；：]{2,}")
@@ -265,6 +292,10 @@ def import_leftovers(blocks):
             if severity is None:
                 continue
             start, end = _extent(line, problem.column - 1, problem.reason)
+            if problem.reason.startswith("连续生僻字") and all(
+                char in traditional_characters() for char in line[start:end]
+            ):
+                continue  # traditional script, reported as such with its fix
             suggestion = "" if problem.reason.startswith("残留的拼音注音") else None
             yield Spot(block.start + start, block.start + end, suggestion, problem.reason, severity)
 
@@ -289,11 +320,42 @@ def full_width_digits(text):
 # after the match: a look-behind tried at every position costs more than the rest).
 _NOT_BEFORE = set("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz/.-")
 DATE_FORMATS = {
+    # Found by its 月 (a search for a literal is fast), the year looked for before it.
     "年月日": re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"),
     "-": re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?![0-9A-Za-z/\-])"),
     "/": re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})(?![0-9A-Za-z/\-])"),
     ".": re.compile(r"(\d{4})\.(\d{1,2})\.(\d{1,2})(?![0-9A-Za-z/\-.])"),
 }
+_MARKS = {"年月日": "月", "-": "-", "/": "/", ".": "."}
+_MONTH = re.compile(r"\d{1,2}月\d{1,2}日")
+
+
+def _dates(name, text):
+    if name == "年月日":
+        # Every 月 found as a literal, the pattern tried from the digits before it (a
+        # pattern tried at every position of a long article costs more than the rest).
+        at = text.find("月")
+        while at != -1:
+            start = at
+            while start > 0 and text[start - 1].isdigit() and at - start < 2:
+                start -= 1
+            if start > 4 and text[start - 1] == "年" and text[start - 5 : start - 1].isdigit():
+                start -= 5
+            match = DATE_FORMATS[name].match(text, start)
+            if match and match.start() == start and _is_date(text, match):
+                yield match
+            at = text.find("月", at + 1)
+        return
+    for match in DATE_FORMATS[name].finditer(text):
+        if _is_date(text, match):
+            yield match
+
+
+def _is_date(text, match):
+    start = match.start()
+    return 1 <= int(match.group(2)) <= 12 and (start == 0 or text[start - 1] not in _NOT_BEFORE)
+
+
 _FORMAT_NAMES = {
     "年月日": "“2022年3月8日”",
     "-": "“2022-03-08”",
@@ -315,16 +377,7 @@ def _written(format_name, year, month, day):
 def mixed_dates(text):
     """Dates written in more than one way in one article (GB/T 15835—2011 asks for one
     way): the rarer ways are reported, with the date rewritten the common way."""
-    found = {
-        name: [
-            match
-            for match in pattern.finditer(text)
-            if 1 <= int(match.group(2)) <= 12
-            and (match.start() == 0 or text[match.start() - 1] not in _NOT_BEFORE)
-        ]
-        for name, pattern in DATE_FORMATS.items()
-        if name == "年月日" or name in text
-    }
+    found = {name: list(_dates(name, text)) for name in DATE_FORMATS if _MARKS[name] in text}
     counts = Counter({name: len(matches) for name, matches in found.items() if matches})
     if len(counts) < 2:
         return

@@ -102,9 +102,29 @@ def suggestion_apply(*, article, key):
     finding = next((finding for finding in findings if finding.key == key), None)
     if finding is None or finding.suggestion is None or finding.start is None:
         return None
-    field, value = text.replace(finding.start, finding.end, finding.suggestion)
+    start, end, new = _narrowed(finding)
+    field, value = text.replace(start, end, new)
     setattr(article, field, value)
     return finding
+
+
+def _narrowed(finding):
+    """The smallest edit that makes the suggestion: 再接再励 -> 再接再厉 rewrites only
+    励, so formatting around the rest (再接<strong>再</strong>励) is kept."""
+    wrong, right = finding.wrong, finding.suggestion
+    prefix = 0
+    while prefix < min(len(wrong), len(right)) and wrong[prefix] == right[prefix]:
+        prefix += 1
+    suffix = 0
+    while (
+        suffix < min(len(wrong), len(right)) - prefix and wrong[-1 - suffix] == right[-1 - suffix]
+    ):
+        suffix += 1
+    return (
+        finding.start + prefix,
+        finding.end - suffix,
+        right[prefix : len(right) - suffix],
+    )
 
 
 def approval_issues(article):
