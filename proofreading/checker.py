@@ -36,15 +36,14 @@ _ORDER = {kind: index for index, kind in enumerate(KINDS)}
 def _lexical_spot(match):
     entry = match.entry
     if entry.kind == COMMON_ERROR:
-        why = f"“{entry.wrong}”应为“{entry.right}”（{entry.note}）"
-        return Spot(match.start, match.end, entry.right, why, SERIOUS)
+        return Spot(match.start, match.end, entry.right, entry.note, entry.severity)
     if entry.kind == WORDING:
-        why = f"规范表述应为“{entry.right}”" + (f"：{entry.note}" if entry.note else "")
+        why = "本单位要求的规范表述" + (f"：{entry.note}" if entry.note else "")
         return Spot(match.start, match.end, entry.right, why, SERIOUS)
     if entry.kind == SENSITIVE:
         why = f"敏感词“{entry.wrong}”" + (f"：{entry.note}" if entry.note else "")
         return Spot(match.start, match.end, None, why, SERIOUS)
-    return Spot(match.start, match.end, entry.right, entry.note)
+    return Spot(match.start, match.end, entry.right, entry.note, entry.severity)
 
 
 def _longest(matches):

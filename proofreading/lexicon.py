@@ -13,16 +13,19 @@ from pathlib import Path
 
 import ahocorasick
 
-from .findings import COMMON_ERROR, MECHANICS, SENSITIVE, WORDING
+from .findings import COMMON_ERROR, MECHANICS, MINOR, SENSITIVE, SERIOUS, WORDING
 from .models import SensitiveWord, Wording
 
 DATA = Path(__file__).resolve().parent / "data"
 
+# The sources named in data/common_errors.tsv: (what the finding says, how serious).
+# A wrong character is an error an inspection counts; a variant form that the national
+# list of variant words does not recommend is a matter of standard usage.
 SOURCES = {
-    "咬文嚼字": "《咬文嚼字》编辑部“当代汉语出版物中最常见的100个别字”",
-    "异形词表": "《第一批异形词整理表》（GF 1001—2001）推荐词形",
-    "现汉": "《现代汉语词典》（第7版）",
-    "账帐像象": "《通用规范汉字表》《现代汉语词典》对“账/帐”“像/象”的分工",
+    "咬文嚼字": ("常见错别字（《咬文嚼字》编辑部“当代汉语出版物中最常见的100个别字”）", SERIOUS),
+    "异形词表": ("非推荐词形（《第一批异形词整理表》，GF 1001—2001）", MINOR),
+    "现汉": ("常见错别字（正确写法据《现代汉语词典》第7版）", SERIOUS),
+    "账帐像象": ("用字不规范（《通用规范汉字表》与《现代汉语词典》的用字分工）", SERIOUS),
 }
 
 
@@ -32,6 +35,7 @@ class Entry:
     wrong: str
     right: str  # what to write instead; "" for a sensitive word (no replacement)
     note: str = ""
+    severity: str = SERIOUS
 
 
 EXCEPTION = "exception"
@@ -49,7 +53,7 @@ def _rows(name):
 def common_errors():
     """The built-in 易错词 list: Entry(wrong, right, note=the source's name)."""
     return tuple(
-        Entry(COMMON_ERROR, wrong, right, SOURCES[source])
+        Entry(COMMON_ERROR, wrong, right, *SOURCES[source])
         for wrong, right, source in _rows("common_errors.tsv")
     )
 
@@ -105,7 +109,7 @@ class Matcher:
 
 def builtin_entries():
     doubled = tuple(
-        Entry(MECHANICS, char * 2, char, f"“{char}”字重复") for char in doubled_characters()
+        Entry(MECHANICS, char * 2, char, f"“{char}”字重复", MINOR) for char in doubled_characters()
     )
     return common_errors() + doubled
 

@@ -50,7 +50,10 @@ def test_minor_findings_only_exit_zero(db, column):
 
 def test_drafts_are_checked_with_all_and_by_id(db, column):
     draft = ArticleFactory(
-        column=column, status=Article.Status.DRAFT, published_at=None, body="<p>宏扬家风。</p>"
+        column=column,
+        status=Article.Status.DRAFT,
+        published_at=None,
+        body="<p>干部将再接再励。</p>",
     )
     assert "检查了公开可见的文章 0 篇" in proofread()
     with pytest.raises(CommandError):
@@ -64,7 +67,7 @@ def test_drafts_are_checked_with_all_and_by_id(db, column):
 def test_since_limits_to_recent_articles(db, column):
     old = ArticleFactory(
         column=column,
-        body="<p>宏扬家风。</p>",
+        body="<p>干部将再接再励。</p>",
         published_at=timezone.now() - datetime.timedelta(days=400),
     )
     since = (timezone.localdate() - datetime.timedelta(days=30)).isoformat()
