@@ -97,7 +97,12 @@ class ArticleAdmin(NewsArticleAdmin):
     # -- the 校对 panel -----------------------------------------------------
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form_obj = obj
         if obj is not None and obj.pk:
+            if context["adminform"].form.is_bound:
+                # A form shown again holds what was typed: the panel is the stored
+                # article's, which the findings' buttons act on.
+                obj = Article.objects.get(pk=obj.pk)
             findings = records.article_proofread(article=obj)
             open_findings = [finding for finding in findings if not finding.ignored]
             actions = context.get("workflow_actions")
@@ -109,7 +114,7 @@ class ArticleAdmin(NewsArticleAdmin):
                 proofreading_may_confirm=bool(open_findings)
                 and any(t.action == workflow.Action.APPROVE for t in actions),
             )
-        return super().render_change_form(request, context, add, change, form_url, obj)
+        return super().render_change_form(request, context, add, change, form_url, form_obj)
 
     def save_model(self, request, obj, form, change):
         if change and request.POST.get(ACCEPT):

@@ -225,3 +225,16 @@ def test_an_ignored_finding_needs_no_confirmation(db, column, reviewer, ignored)
         finding_ignore(article=article, key=key_of(article, "再接再励"), by=reviewer)
     outcome = workflow.take_action(workflow.Action.APPROVE, article=article, by=reviewer)
     assert (outcome.kind == workflow.Kind.TAKEN) is ignored
+
+
+def test_a_refused_save_shows_the_panel_of_the_stored_article(as_editor, column):
+    article = ArticleFactory(
+        column=column, status=Article.Status.DRAFT, published_at=None, body=TYPO_BODY
+    )
+    stale = change_form(article, body="<p>要大力宏扬红色家风。</p>", edit_version=0)
+    response = as_editor.post(change_url(article), stale)
+    html = page(response)
+    assert "保存被拒绝" in html and "<mark>再接再励</mark>" in html
+    assert [f.wrong for f in ArticleCheck.objects.get(article=article).finding_list()] == [
+        "再接再励"
+    ]
