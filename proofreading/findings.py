@@ -85,12 +85,15 @@ class Finding:
 
     def summary(self):
         """One line for the audit trail: 易错词“再接再励”→“再接再厉”."""
-        what = f"{self.kind_label}“{self.wrong}”" if self.wrong.strip() else str(self.kind_label)
+        if not self.wrong.strip():
+            where = f"（{self.sentence}）" if self.sentence else ""
+            return f"{self.kind_label}：{self.why}{where}"
+        what = f"{self.kind_label}“{self.wrong}”"
+        if self.suggestion is None and self.wrong in self.why:
+            return f"{self.kind_label}：{self.why}"
         if self.suggestion:
-            what += f"→“{self.suggestion}”"
-        elif self.suggestion is None and not self.wrong.strip():
-            what += f"：{self.why}"
-        return what
+            return f"{what}→“{self.suggestion}”"
+        return what + ("（建议删去）" if self.suggestion == "" else f"：{self.why}")
 
     def as_json(self):
         return asdict(self)

@@ -165,14 +165,14 @@ def unmatched_pairs(blocks):
                 open_at[_CLOSES[char]].pop()
             else:
                 at = block.start + match.start()
-                yield Spot(at, at + 1, None, f"“{char}”前面没有配对的“{_CLOSES[char]}”")
+                yield Spot(at, at + 1, None, f"「{char}」前面没有配对的「{_CLOSES[char]}」")
         following = blocks[position + 1].text.lstrip() if position + 1 < len(blocks) else ""
         for opening, closing in PAIRS:
             if opening == "“" and following.startswith("“"):
                 continue
             for index in open_at[opening]:
                 at = block.start + index
-                yield Spot(at, at + 1, None, f"“{opening}”后面没有配对的“{closing}”")
+                yield Spot(at, at + 1, None, f"「{opening}」后面没有配对的「{closing}」")
 
 
 # -- spaces ----------------------------------------------------------------------------
