@@ -340,8 +340,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def _take(self, request, transition, article):
         comment = request.POST.get("review_note", "")
+        # A box an approval check puts on the form (proofreading: 确认发布).
+        confirmed = request.POST.get("confirm_approval") == "on"
         outcome = workflow.take_action(
-            transition.action, article=article, by=request.user, comment=comment
+            transition.action,
+            article=article,
+            by=request.user,
+            comment=comment,
+            confirmed=confirmed,
         )
         self._show(request, outcome)
         return outcome

@@ -232,11 +232,61 @@ def article_recall(*, article, by):
     _record(article, Action.RECALL, by, previous)
 
 
+# -- What an approval asks the reviewer to confirm ----------------------------------
+# An app may ask reviewers to approve knowingly: proofreading (issue 15) asks them
+# to confirm an approval while the article has open findings. It registers a
+# function in its AppConfig.ready(); given the article about to be approved, the
+# function returns one short line per thing the reviewer overrides (none: nothing to
+# confirm). news knows nothing of who registers.
+_approval_checks = []
+
+
+def add_approval_check(check):
+    if check not in _approval_checks:
+        _approval_checks.append(check)
+
+
+def approval_issues(article):
+    """What approving `article` as it is stored now asks the reviewer to confirm."""
+    return [line for check in _approval_checks for line in check(article)]
+
+
+def _confirmed(article, confirmed):
+    """The issues the approval overrides; refused when there are some and the reviewer
+    has not confirmed them. Asked by the transition itself, after the form's save, so
+    that what is judged is the text being approved."""
+    issues = approval_issues(article)
+    shown = "；".join(issues[:3]) + ("……" if len(issues) > 3 else "")
+    _require(
+        confirmed or not issues,
+        _(
+            "这篇文章还有 %(count)d 个问题需要确认：%(issues)s。"
+            "请先处理，或勾选“确认发布”后再按“审核通过并发布”。"
+        )
+        % {"count": len(issues), "issues": shown},
+        code="confirm_required",
+    )
+    return issues
+
+
+def _with_issues(comment, issues):
+    """The audit trail's comment of an approval that overrode `issues`."""
+    if not issues:
+        return comment
+    note = _("审核人确认发布，未处理的问题 %(count)d 个：%(issues)s") % {
+        "count": len(issues),
+        "issues": "；".join(issues),
+    }
+    return f"{comment.strip()}\n{note}" if comment.strip() else note
+
+
 @transaction.atomic
-def article_approve(*, article, by, comment=""):
+def article_approve(*, article, by, comment="", confirmed=False):
     """A reviewer publishes. A future publish time makes it scheduled: it appears
-    at that time by itself. A 修改稿 is copied onto the article it changes."""
+    at that time by itself. A 修改稿 is copied onto the article it changes. What an
+    approval check asks to confirm needs `confirmed`, and is recorded with it."""
     check_approve(article=article, by=by, lock=True)
+    comment = _with_issues(comment, _confirmed(article, confirmed))
     if article.revision_of_id:
         return _apply_change(change=article, by=by, comment=comment)
     previous = article.status
@@ -590,15 +640,16 @@ def check_pressed(action, *, article, by, comment=""):
     check(action, article=target, by=by, comment=comment)
 
 
-def take_action(action, *, article, by, comment=""):
+def take_action(action, *, article, by, comment="", confirmed=False):
     """Take `action` on `article` as `by`: TAKEN, with the article as it now is (for
     an approved 修改稿, the article it was copied onto) and a message saying its new
-    state, or REFUSED with the reason."""
+    state, or REFUSED with the reason. `confirmed`: the reviewer confirmed what the
+    approval checks ask (approval_issues)."""
     try:
         if action == Action.SUBMIT:
             article_submit(article=article, by=by)
         elif action == Action.APPROVE:
-            article = article_approve(article=article, by=by, comment=comment)
+            article = article_approve(article=article, by=by, comment=comment, confirmed=confirmed)
         elif action == Action.SEND_BACK:
             article_send_back(article=article, by=by, comment=comment)
         elif action == Action.WITHDRAW:

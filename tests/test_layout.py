@@ -1,7 +1,8 @@
 """The apps depend downward (README, "Layout"): fedsite is the site layer and imports
 news and stats only in its urls; stats cites news articles and imports nothing else
-from news; no module imports itself round a circle. Read from the source with ast, so
-that an import inside a function counts as much as one at the top."""
+from news; proofreading sits on top of news and stats and neither imports it; no
+module imports itself round a circle. Read from the source with ast, so that an import
+inside a function counts as much as one at the top."""
 
 import ast
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("fedsite", "news", "stats")
+APPS = ("fedsite", "news", "stats", "proofreading")
 
 
 def module_name(path):
@@ -54,6 +55,24 @@ def in_app(module, app):
 )
 def test_the_site_layer_imports_no_content_app(name):
     assert {m for m in imports_of(name) if in_app(m, "news") or in_app(m, "stats")} == set()
+
+
+@pytest.mark.parametrize(
+    "name", [name for name in MODULES if in_app(name, "fedsite") and name != "fedsite.urls"]
+)
+def test_the_site_layer_imports_no_proofreading(name):
+    assert {m for m in imports_of(name) if in_app(m, "proofreading")} == set()
+
+
+@pytest.mark.parametrize(
+    "name", [name for name in MODULES if in_app(name, "news") or in_app(name, "stats")]
+)
+def test_news_and_stats_import_nothing_of_proofreading(name):
+    """Proofreading (issue 15) reads articles and figures and checks them; it follows
+    their saves with signals, extends the article admin by subclassing it, and puts
+    its condition on approval through news.workflow.add_approval_check. So news and
+    stats work unchanged without it, and nothing imports round the two apps."""
+    assert {m for m in imports_of(name) if in_app(m, "proofreading")} == set()
 
 
 @pytest.mark.parametrize("name", [name for name in MODULES if in_app(name, "stats")])
