@@ -20,7 +20,8 @@ from typing import NamedTuple
 
 import opencc
 
-from news.repair import HAN, find_problems, to_simplified
+from news.repair import HAN, find_spots
+from news.script import to_simplified as _to_simplified
 
 from .findings import MINOR, SERIOUS
 
@@ -53,6 +54,11 @@ def traditional_characters():
             except UnicodeEncodeError:
                 found.add(character)
     return frozenset(found)
+
+
+def to_simplified(text):
+    """`text` in simplified script, as the importer converts it (news.script)."""
+    return _to_simplified(text)[0]
 
 
 @functools.cache
@@ -222,20 +228,20 @@ def stray_spaces(blocks):
 
 # -- leftovers of a damaged import: news.repair's detection ----------------------------
 
-# What news.repair.find_problems reports, as a finding: (severity, the fix).
+# What news.repair.find_spots reports, as a finding's severity.
 # "未能转换的半角标点" is left out: half_width_punctuation reports it with its fix.
 REPAIR_REASONS = {
     "替换字符（原字已丢失）": SERIOUS,
     "问号夹在汉字中（原字可能已丢失）": SERIOUS,
+    "数字中的问号（原字可能已丢失）": SERIOUS,
     "残留的拼音注音": MINOR,
     "汉字间孤立的字母（疑似乱码）": MINOR,
     "控制字符（疑似编码错误）": SERIOUS,
     "连续生僻字（疑似乱码）": MINOR,
 }
-# Only lines holding one of these can have a problem find_problems reports, so the
-# others are not passed to it (its rare-character scan works character by character).
-_SUSPECT = re.compile(r"[?\ufffd)\u0080-\u009fA-Za-z]")
-_PINYIN = re.compile(r"[a-zü\u00e0-\u00fc\u0101-\u01dc]+\)")
+# Only lines holding one of these can have a spot find_spots reports, so the others
+# are not passed to it (its rare-character scan works character by character).
+_SUSPECT = re.compile(r"[?\ufffd)）\u0080-\u009fA-Za-z0-9]")
 
 
 @functools.cache
@@ -261,43 +267,25 @@ def _rare_run():
     return re.compile(f"[{re.escape(rare)}]{{3,}}")
 
 
-def _extent(line, start, reason):
-    """Where a problem news.repair reported at `start` ends."""
-    if reason.startswith("残留的拼音注音"):
-        match = _PINYIN.match(line, start)
-        end = match.end() if match else start + 1
-        # The bracket it opened with goes too: 联(lián) -> 联.
-        if start > 0 and line[start - 1] in "(（":
-            return start - 1, end
-        return start, end
-    if reason.startswith("连续生僻字"):
-        match = _rare_run().match(line, start)
-        return start, match.end() if match else start + 1
-    end = start + 1
-    while end < len(line) and line[end] == line[start] and line[start] in "?\ufffd":
-        end += 1
-    return start, end
-
-
 def import_leftovers(blocks):
     """Pinyin annotations, lost characters (? and the replacement character), stray
-    letters and runs of rare characters, as news.repair.find_problems finds them in
+    letters and runs of rare characters, as news.repair.find_spots finds them in
     an imported report."""
     for block in blocks:
         line = block.text
         if not _SUSPECT.search(line) and not _rare_run().search(line):
             continue
-        for problem in find_problems(line, 1):
-            severity = REPAIR_REASONS.get(problem.reason)
+        for spot in find_spots(line):
+            severity = REPAIR_REASONS.get(spot.reason)
             if severity is None:
                 continue
-            start, end = _extent(line, problem.column - 1, problem.reason)
-            if problem.reason.startswith("连续生僻字") and all(
+            start, end = spot.start, spot.end
+            if spot.reason.startswith("连续生僻字") and all(
                 char in traditional_characters() for char in line[start:end]
             ):
                 continue  # traditional script, reported as such with its fix
-            suggestion = "" if problem.reason.startswith("残留的拼音注音") else None
-            yield Spot(block.start + start, block.start + end, suggestion, problem.reason, severity)
+            suggestion = "" if spot.reason.startswith("残留的拼音注音") else None
+            yield Spot(block.start + start, block.start + end, suggestion, spot.reason, severity)
 
 
 # -- numbers and dates -----------------------------------------------------------------
