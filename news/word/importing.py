@@ -19,7 +19,6 @@ import zipfile
 import olefile
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -48,6 +47,12 @@ def extension_of(name):
 
 def read_word(data, name):
     """The WordDocument of an uploaded file named `name`, or WordRefused."""
+    return read_docx(as_docx_checked(data, name), name=name)
+
+
+def as_docx_checked(data, name):
+    """The .docx bytes of an uploaded file named `name` (converted by LibreOffice
+    when it is a .doc, .wps or .odt), or WordRefused."""
     extension = extension_of(name)
     if extension in {"docm", "dotm"}:
         raise WordRefused(_(MACRO_REFUSED))
@@ -59,7 +64,7 @@ def read_word(data, name):
             _("文件不能超过 %(limit)s（此文件 %(size)s）。")
             % {"limit": filesizeformat(limit), "size": filesizeformat(len(data))}
         )
-    return read_docx(as_docx(data, extension), name=name)
+    return as_docx(data, extension)
 
 
 def as_docx(data, extension):
@@ -69,7 +74,9 @@ def as_docx(data, extension):
         return data
     if extension in {"doc", "wps"}:
         if data[:8] != OLE2:
-            raise WordRefused(_("文件内容不是 .%(ext)s 文档，可能已损坏或被改名。") % {"ext": extension})
+            raise WordRefused(
+                _("文件内容不是 .%(ext)s 文档，可能已损坏或被改名。") % {"ext": extension}
+            )
         upload = ContentFile(data)
         if _ole_has_macros(upload) or _ole_is_unreadable(data):
             raise WordRefused(_(MACRO_REFUSED))
@@ -171,7 +178,9 @@ def discard_stale(now=None):
         if not _TOKEN.fullmatch(token):
             continue
         try:
-            at = datetime.datetime.fromisoformat(json.loads(_read(f"{STAGING}/{token}/meta.json"))["at"])
+            at = datetime.datetime.fromisoformat(
+                json.loads(_read(f"{STAGING}/{token}/meta.json"))["at"]
+            )
         except (OSError, ValueError, KeyError):
             at = None
         if at is None or now - at > STAGED_FOR:
@@ -211,7 +220,9 @@ def _attachment_form(article, data, name):
 def _attach(article, data, name):
     form = _attachment_form(article, data, name)
     if not form.is_valid():
-        raise WordRefused(" ".join(message for errors in form.errors.values() for message in errors))
+        raise WordRefused(
+            " ".join(message for errors in form.errors.values() for message in errors)
+        )
     form.save()
 
 
@@ -280,10 +291,3 @@ def word_import_replace(
     if outcome.kind == workflow.Kind.SAVED and original is not None:
         _attach(stored, *original)
     return outcome
-
-
-def refusal_of(error):
-    """The Chinese text of a WordRefused or ValidationError."""
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)

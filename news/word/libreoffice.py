@@ -76,7 +76,10 @@ def to_docx(data, extension):
         result = work / "out" / "document.docx"
         if not result.is_file():
             raise WordRefused(
-                _("LibreOffice 无法读取这个 .%(ext)s 文件，可能已损坏。请在 Word 或 WPS 中另存为 .docx 后再导入。")
+                _(
+                    "LibreOffice 无法读取这个 .%(ext)s 文件，可能已损坏。"
+                    "请在 Word 或 WPS 中另存为 .docx 后再导入。"
+                )
                 % {"ext": extension}
             )
         return result.read_bytes()

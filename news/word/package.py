@@ -147,7 +147,9 @@ def _read_entry(archive, entry):
     return b"".join(chunks)
 
 
-MACRO_REFUSED = "含有宏的文档不能导入（宏可以在读者的电脑上运行程序），请另存为不含宏的 .docx 后再导入。"
+MACRO_REFUSED = (
+    "含有宏的文档不能导入（宏可以在读者的电脑上运行程序），请另存为不含宏的 .docx 后再导入。"
+)
 
 
 def _check_macros(parts):
@@ -216,7 +218,8 @@ def _check_external(package):
             if external and kind != "hyperlink":
                 raise WordRefused(
                     _(
-                        "文档引用了外部的%(kind)s（%(target)s）。用 Word 打开这样的文档时会去读取外部地址，"
+                        "文档引用了外部的%(kind)s（%(target)s）。"
+                        "用 Word 打开这样的文档时会去读取外部地址，"
                         "常被用来传播恶意程序，因此不能导入。请把内容复制到一个新的空白文档，"
                         "另存为 .docx 后再导入。"
                     )

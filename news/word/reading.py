@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 import mammoth
+import mammoth.html
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -136,7 +137,7 @@ def read_docx(data, *, name=""):
     result = mammoth.convert_to_html(
         io.BytesIO(data),
         style_map=STYLE_MAP,
-        convert_image=mammoth.images.img_element(lambda image: _picture(image, pictures)),
+        convert_image=lambda image: _picture(image, pictures),
         transform_document=lambda document: _shape(document, styles, found),
         id_prefix=NOTE_PREFIX,
         include_embedded_style_map=False,
@@ -370,7 +371,10 @@ def _tidy_notes(html):
             href = child.attrs.get("href", "")
             if child.tag == "a" and (not href or href.startswith("#")):
                 if href.startswith(f"#{NOTE_PREFIX}") and "-ref-" in href:
-                    continue  # the ↑ back to the reference
+                    # The ↑ back to the reference, and the space mammoth puts before it.
+                    if children and isinstance(children[-1], str):
+                        children[-1] = children[-1].rstrip()
+                    continue
                 children.extend(child.children)
             else:
                 children.append(child)
@@ -399,8 +403,8 @@ VECTOR_TYPES = {"image/x-emf", "image/x-wmf", "image/emf", "image/wmf"}
 
 
 def _picture(image, pictures):
-    """mammoth's image callback: check one picture and keep it as a data: address,
-    or leave it out and say why. A picture over the size limits refuses the
+    """mammoth's image callback: check one picture and keep it as an <img> with a
+    data: address, or leave it out ([]) and say why. A picture over the size limits refuses the
     whole document (WordRefused), before anything is stored."""
     alt = (image.alt_text or "").strip()
     automatic = any(mark in alt for mark in _AUTOMATIC_ALT)
@@ -410,32 +414,40 @@ def _picture(image, pictures):
     content_type = (image.content_type or "").lower()
     if content_type in VECTOR_TYPES:
         picture.problem = _(
-            "是 EMF/WMF 矢量图，网页无法显示，未导入；请在 Word 中右键“另存为图片”存成 PNG，再用编辑器上传"
+            "是 EMF/WMF 矢量图，网页无法显示，未导入；"
+            "请在 Word 中右键“另存为图片”存成 PNG，再用编辑器上传"
         )
-        return {}
+        return []
     with image.open() as stream:
         data = stream.read()
     try:
         extension = inspect_image(ContentFile(data, name="picture"))
     except ValidationError as error:
-        if error.code in {"too_large", "too_many_pixels"}:
+        # Pillow refuses to open a decompression bomb at all (a tiny file that
+        # unpacks to hundreds of megapixels): that is a huge picture too.
+        bomb = isinstance(error.__cause__, Image.DecompressionBombError)
+        if bomb or error.code in {"too_large", "too_many_pixels"}:
             raise WordRefused(
                 _(
                     "文档中的第 %(n)d 张图片过大：%(detail)s请在 Word 中选中图片，"
                     "用“图片格式 → 压缩图片”压缩（或换用较小的图片）后再导入。"
                 )
-                % {"n": picture.position, "detail": " ".join(error.messages)}
+                % {"n": picture.position, "detail": _picture_size_detail(error, bomb)}
             ) from None
         picture.problem = _("不是网页能显示的图片格式（只能用 JPG、PNG、GIF 或 WebP），未导入")
-        return {}
+        return []
     with Image.open(io.BytesIO(data)) as opened:
         picture.format, picture.size = opened.format, opened.size
         picture.preview = _preview(opened)
     mime = {"jpg": "jpeg"}.get(extension, extension)
-    return {
-        "src": f"data:image/{mime};base64,{base64.b64encode(data).decode('ascii')}",
-        "alt": picture.alt,
-    }
+    src = f"data:image/{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    return [mammoth.html.element("img", {"src": src, "alt": picture.alt})]
+
+
+def _picture_size_detail(error, bomb):
+    if bomb:
+        return _("它解压后的像素数远超上限，可能是恶意文件。")
+    return " ".join(error.messages)
 
 
 def _preview(image):
@@ -507,7 +519,9 @@ def _inspect(package, body_text):
 
     inserted = [_joined(e, {f"{W}t"}) for e in elements if e.tag in {f"{W}ins", f"{W}moveTo"}]
     deleted = [
-        _joined(e, {f"{W}delText", f"{W}t"}) for e in elements if e.tag in {f"{W}del", f"{W}moveFrom"}
+        _joined(e, {f"{W}delText", f"{W}t"})
+        for e in elements
+        if e.tag in {f"{W}del", f"{W}moveFrom"}
     ]
     formatting = sum(e.tag in {f"{W}rPrChange", f"{W}pPrChange"} for e in elements)
     if any(inserted) or any(deleted) or formatting:
@@ -572,17 +586,19 @@ def _inspect(package, body_text):
                 Note(
                     what,
                     _(
-                        "%(count)d 个%(what)s不能导入。需要的话请在 Word 中右键“另存为图片”，再用编辑器上传。"
+                        "%(count)d 个%(what)s不能导入。"
+                        "需要的话请在 Word 中右键“另存为图片”，再用编辑器上传。"
                     )
                     % {"count": count, "what": what},
                 )
             )
-    shapes = sum(
-        1 for e in elements if e.tag == WPS_SHAPE and e.find(WPS_TEXT) is None
-    )
+    shapes = sum(1 for e in elements if e.tag == WPS_SHAPE and e.find(WPS_TEXT) is None)
     if shapes:
         notes.append(
-            Note(_("图形"), _("%(count)d 个绘制的图形（线条、箭头、形状等）不导入。") % {"count": shapes})
+            Note(
+                _("图形"),
+                _("%(count)d 个绘制的图形（线条、箭头、形状等）不导入。") % {"count": shapes},
+            )
         )
     objects = [e.get("ProgID") or _("未知类型") for e in elements if e.tag == O_OLE_OBJECT]
     if objects:

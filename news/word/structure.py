@@ -51,7 +51,10 @@ SOURCE_LINE_MAX_CHARS = 60
 _SOURCE_PATTERNS = (
     ("source", re.compile(r"^(?:供稿|来源|稿件来源|信息来源|供稿单位)\s*[:：]\s*(?P<name>.+)$")),
     ("source", re.compile(r"^(?P<name>.+?)\s*(?:供稿|来稿|提供)$")),
-    ("author", re.compile(r"^(?:作者|撰稿|撰稿人|执笔|记者|通讯员|文)\s*[:：/／]?\s*(?P<name>.+)$")),
+    (
+        "author",
+        re.compile(r"^(?:作者|撰稿|撰稿人|执笔|记者|通讯员|文)\s*[:：/／]?\s*(?P<name>.+)$"),
+    ),
     ("author", re.compile(r"^(?P<name>.+?)\s*(?:撰稿|执笔)$")),
 )
 # Between the parts of a combined line: "市妇联办公室供稿　作者：张三".
