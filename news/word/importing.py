@@ -228,10 +228,20 @@ def _attach(article, data, name):
 
 @transaction.atomic
 def word_import_create(
-    *, document, column, by, title, source="", author="", published_at=None, original=None
+    *,
+    document,
+    column,
+    by,
+    title,
+    source="",
+    author="",
+    published_at=None,
+    original=None,
+    name="",
 ):
-    """A new draft in `column` from `document`. `original`: (bytes, file name) to
-    attach as the article's downloadable original, or None."""
+    """A new draft in `column` from `document`, read from the file `name`.
+    `original`: (bytes, file name) to attach as the article's downloadable original,
+    or None."""
     if original is not None:
         check_attachable(*original)
     article = Article(
@@ -242,7 +252,7 @@ def word_import_create(
         author=author,
         published_at=published_at,
     )
-    article._change_reason = _reason(original[1] if original else title)
+    article._change_reason = _reason(name or title)
     workflow.article_create(article=article, by=by)
     if original is not None:
         _attach(article, *original)

@@ -20,7 +20,7 @@ from .package import WordRefused
 CONVERTED_EXTENSIONS = {"doc", "wps", "odt"}
 CONVERT_TIMEOUT = 120
 INSTALL_HINT = (
-    "服务器上没有安装 LibreOffice，无法转换 .%(ext)s 文件。请在 Word 或 WPS 中“另存为”"
+    "服务器上没有安装 LibreOffice，无法转换 .%(ext)s 文件。请在 Word 或 WPS 中另存为"
     " .docx 后再导入；或请管理员在服务器上安装 LibreOffice"
     "（Debian/Ubuntu：apt install libreoffice-writer-nogui）。"
 )

@@ -102,7 +102,11 @@ def _confirm(request, model_admin, article):
             )
         else:
             created = importing.word_import_create(
-                document=document, column=values["column"], by=request.user, **fields
+                document=document,
+                column=values["column"],
+                by=request.user,
+                name=staged.name,
+                **fields,
             )
             outcome = workflow.Outcome(workflow.Kind.SAVED, created)
     except WordRefused as refused:

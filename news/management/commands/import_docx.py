@@ -45,6 +45,7 @@ class Command(BaseCommand):
                         author=document.author,
                         published_at=document.suggested_publish_time,
                         original=(data, path.name) if attach_original else None,
+                        name=path.name,
                     )
                     self.stdout.write(f"  已创建草稿，编号 {article.pk}")
             except WordRefused as refusal:
