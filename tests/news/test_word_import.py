@@ -35,7 +35,7 @@ def confirm(client, preview, url=ADD_URL, **changes):
     """Press 确认 on the preview as it was filled in (follows the redirect)."""
     form = preview.context["form"]
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form[name].value()
         if name == "published_at":
             local = value
