@@ -63,6 +63,7 @@ _HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 # 生成"): a guess, not a description anyone wrote, so it counts as none.
 _AUTOMATIC_ALT = ("自动生成", "automatically generated")
 PREVIEW_SIZE = (480, 480)
+PLACEHOLDER = "word-picture:"
 # The suggested publish time on the document's date: the start of an office day.
 SUGGESTED_HOUR = 9
 
@@ -75,6 +76,7 @@ class Picture:
     alt: str
     format: str = ""
     size: tuple = ()
+    src: str = ""  # the picture as a data: address
     preview: str = ""  # a small data: copy for the preview page
     problem: str = ""  # why it is not kept ("" when it is)
     automatic_alt: bool = False
@@ -98,6 +100,7 @@ class Note:
 class WordDocument:
     title: str
     body: str  # mammoth's HTML, pictures as data: addresses (stored on save)
+    layout: str = ""  # the same with the pictures as word-picture:N (small, for reading)
     source: str = ""
     author: str = ""
     date: datetime.date | None = None
@@ -116,12 +119,12 @@ class WordDocument:
     def preview_html(self):
         """The body as the article will read it: through the same sanitizer, with
         small copies of the pictures (nothing is stored for a preview)."""
-        previews = iter([picture.preview for picture in self.pictures if picture.kept])
-        return clean_html(self.body, keep_image=lambda src: next(previews, ""))
+        previews = {picture.position: picture.preview for picture in self.pictures}
+        return clean_html(_with_pictures(self.layout, previews), keep_image=lambda src: src)
 
     @property
     def text(self):
-        return html_to_text(clean_html(self.body))
+        return html_to_text(clean_html(self.layout))
 
     @property
     def pictures_without_alt(self):
@@ -143,18 +146,22 @@ def read_docx(data, *, name=""):
         include_embedded_style_map=False,
         external_file_access=False,
     )
-    body = _tidy_notes(result.value)
+    # mammoth wrote word-picture:N for each picture: the converted HTML stays small
+    # for the steps below, and the pictures' data go in once, at the end.
+    layout = _tidy_notes(result.value)
+    body = _with_pictures(layout, {picture.position: picture.src for picture in pictures})
     title = found.get("title", "")
     document = WordDocument(
         title=title or _title_from_name(name),
         body=body,
+        layout=layout,
         source=found.get("source", ""),
         author=found.get("author", ""),
         date=found.get("date"),
         pictures=pictures,
         title_found=bool(title),
     )
-    document.notes = _inspect(package, html_to_text(clean_html(body))) + _picture_notes(pictures)
+    document.notes = _inspect(package, html_to_text(clean_html(layout))) + _picture_notes(pictures)
     return document
 
 
@@ -440,8 +447,20 @@ def _picture(image, pictures):
         picture.format, picture.size = opened.format, opened.size
         picture.preview = _preview(opened)
     mime = {"jpg": "jpeg"}.get(extension, extension)
-    src = f"data:image/{mime};base64,{base64.b64encode(data).decode('ascii')}"
-    return [mammoth.html.element("img", {"src": src, "alt": picture.alt})]
+    picture.src = f"data:image/{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    return [
+        mammoth.html.element("img", {"src": f"{PLACEHOLDER}{picture.position}", "alt": picture.alt})
+    ]
+
+
+def _with_pictures(layout, sources):
+    """The HTML with each word-picture:N replaced by sources[N]."""
+    root = parse(layout)
+    for element in root.elements():
+        src = element.attrs.get("src", "") if element.tag == "img" else ""
+        if src.startswith(PLACEHOLDER):
+            element.attrs["src"] = sources.get(int(src.removeprefix(PLACEHOLDER)), "")
+    return serialize(root)
 
 
 def _picture_size_detail(error, bomb):

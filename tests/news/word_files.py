@@ -170,3 +170,37 @@ def rewritten(docx, replace=None, add=None):
         for name, data in add.items():
             out.writestr(name, data)
     return buffer.getvalue()
+
+
+def long_report(pages=20, pictures=10):
+    """A report of about `pages` A4 pages (LibreOffice lays out 20 for the defaults):
+    paragraphs in 三号 type and `pictures` photos of 1600×1200, as Word keeps a
+    picture 15 cm wide at 220 ppi. The README's import timing."""
+    document = Document()
+    centred(document, "市妇联2026年工作总结", size=22)
+    centred(document, "（市妇联办公室 供稿）", size=16)
+    sentence = "全市各级妇联组织围绕中心、服务大局，团结引领广大妇女建功新时代。"
+    per_page = 5  # the pictures take about a quarter of the pages
+    picture_every = max(1, pages * per_page // max(pictures, 1))
+    placed = 0
+    for number in range(pages * per_page):
+        if number % 25 == 0:
+            body_paragraph(document, f"{'一二三四五六七八九十'[number // 25 % 10]}、重点工作")
+        body_paragraph(document, "\u3000\u3000" + sentence * 2)
+        if placed < pictures and number % picture_every == picture_every - 1:
+            image = Image.merge(
+                "RGB",
+                [
+                    Image.effect_noise((1600, 1200), 24),
+                    Image.linear_gradient("L").resize((1600, 1200)),
+                    Image.effect_noise((1600, 1200), 12),
+                ],
+            )
+            buffer = io.BytesIO()
+            image.save(buffer, "JPEG", quality=85)
+            document.add_picture(io.BytesIO(buffer.getvalue()), width=Cm(15))
+            placed += 1
+    document.add_paragraph("2026年12月1日").alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
