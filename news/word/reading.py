@@ -248,6 +248,11 @@ def _size(paragraph, styles):
     return max(sizes, default=0)
 
 
+def _is_bold(paragraph):
+    runs = [run for run in _runs(paragraph) if _text(run).strip()]
+    return bool(runs) and all(run.is_bold for run in runs)
+
+
 def _is_centred(paragraph, styles):
     alignment = paragraph.alignment or styles.alignment(paragraph.style_id)
     return alignment in {"center", "centre"}
@@ -272,7 +277,10 @@ def _find_title(paragraphs, styles):
     for index, paragraph in enumerate(paragraphs[:5]):
         size = _size(paragraph, styles)
         text = _text(paragraph).strip()
-        larger = size > body_size or (index == 0 and len(paragraphs) == 1)
+        # Set larger than the body text; or, first of all, in bold (many offices set
+        # the title in the body's size), or the only line there is.
+        first_in_bold = index == 0 and _is_bold(paragraph)
+        larger = size > body_size or first_in_bold or len(paragraphs) == 1
         if _is_centred(paragraph, styles) and larger and len(text) <= 100:
             title = [index]
             for later in range(index + 1, len(paragraphs)):
@@ -635,6 +643,21 @@ def _inspect(package, body_text):
             Note(_("公式"), _("%(count)d 个公式不能导入，请手工补上。") % {"count": equations})
         )
 
+    numbered = _chinese_numbered(package, tree)
+    if numbered:
+        notes.append(
+            Note(
+                _("自动编号"),
+                _(
+                    "%(count)d 段用了 Word 的中文自动编号（如“一、”），"
+                    "网站上显示为 1. 2. 3. 的列表。"
+                    "如要保留原样，请在 Word 中改为手工输入的编号后再导入。"
+                )
+                % {"count": len(numbered)},
+                _listed([_shorten(text) for text in numbered]),
+            )
+        )
+
     margins = []
     for name in sorted(package.names()):
         if re.fullmatch(r"word/(header|footer)\d*\.xml", name):
@@ -674,3 +697,54 @@ def _inspect(package, body_text):
             )
         )
     return notes
+
+
+# Word's numbering formats that write Chinese numerals (ECMA-376 ST_NumberFormat).
+CHINESE_NUMBER_FORMATS = {
+    "chineseCounting",
+    "chineseCountingThousand",
+    "chineseLegalSimplified",
+    "ideographDigital",
+    "ideographTraditional",
+    "ideographLegalTraditional",
+    "taiwaneseCounting",
+    "taiwaneseCountingThousand",
+}
+
+
+def _chinese_numbered(package, tree):
+    """The texts of the paragraphs whose automatic numbering writes Chinese numerals
+    (一、 （一）): mammoth makes them an ordered list, which shows 1. 2. 3."""
+    part = package.part_of_type("numbering")
+    numbering = package.xml(part) if part else None
+    if numbering is None:
+        return []
+    formats = {}
+    for abstract in numbering.iter(f"{W}abstractNum"):
+        for level in abstract.iter(f"{W}lvl"):
+            key = (abstract.get(f"{W}abstractNumId"), level.get(f"{W}ilvl"))
+            formats[key] = _value(level.find(f"{W}numFmt"))
+    abstract_of = {
+        num.get(f"{W}numId"): _value(num.find(f"{W}abstractNumId"))
+        for num in numbering.iter(f"{W}num")
+    }
+    # A list style (List Number, 编号) carries its numbering itself.
+    styles_part = package.part_of_type("styles")
+    styles = package.xml(styles_part) if styles_part else None
+    style_numbers = {
+        style.get(f"{W}styleId"): style.find(f"{W}pPr/{W}numPr")
+        for style in ([] if styles is None else styles.iter(f"{W}style"))
+        if style.find(f"{W}pPr/{W}numPr") is not None
+    }
+    found = []
+    for paragraph in tree.iter(f"{W}p"):
+        number = paragraph.find(f"{W}pPr/{W}numPr")
+        if number is None:
+            number = style_numbers.get(_value(paragraph.find(f"{W}pPr/{W}pStyle")))
+        if number is None:
+            continue
+        num_id = _value(number.find(f"{W}numId"))
+        level = _value(number.find(f"{W}ilvl")) or "0"
+        if formats.get((abstract_of.get(num_id), level)) in CHINESE_NUMBER_FORMATS:
+            found.append(_joined(paragraph, {f"{W}t"}))
+    return found

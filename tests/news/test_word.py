@@ -6,12 +6,13 @@ test_word_import.py; LibreOffice's conversions in test_word_libreoffice.py."""
 import datetime
 import io
 import zipfile
+import zlib
 
 import pytest
 from docx import Document
 
 from news.sanitize import clean_html, html_to_text, parse
-from news.word import structure
+from news.word import package, structure
 from news.word.importing import read_word
 from news.word.package import MAX_ENTRIES, WordRefused
 from tests.helpers import image_bytes
@@ -206,6 +207,36 @@ def test_without_a_title_the_file_name_is_offered_and_said_to_be_a_guess():
 
     assert (read.title, read.title_found) == ("义诊活动", False)
     assert html_to_text(clean_html(read.body)) == "志愿者为社区老人义诊。\n活动受到欢迎。"
+
+
+def test_a_centred_bold_first_paragraph_in_the_body_size_is_the_title():
+    document = Document()
+    word_files.centred(document, "巾帼志愿服务进社区", size=16, bold=True)
+    word_files.body_paragraph(document, "志愿者为社区老人义诊。", size=16)
+    buffer = io.BytesIO()
+    document.save(buffer)
+
+    read = read_word(buffer.getvalue(), "x.docx")
+
+    assert (read.title, read.title_found) == ("巾帼志愿服务进社区", True)
+
+
+def test_chinese_automatic_numbering_is_named_since_the_site_shows_it_as_1_2_3():
+    document = Document()
+    document.add_paragraph("基本情况", style="List Number")
+    document.add_paragraph("下一步工作", style="List Number")
+    numbering = document.part.numbering_part.element
+    for number_format in numbering.iter(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}numFmt"
+    ):
+        number_format.set(number_format.keys()[0], "chineseCounting")
+    buffer = io.BytesIO()
+    document.save(buffer)
+
+    read = read_word(buffer.getvalue(), "x.docx")
+
+    assert note(read, "自动编号").items == ["基本情况", "下一步工作"]
+    assert [e.tag for e in body_tree(read).elements()] == ["ol", "li", "li"]
 
 
 def test_the_title_style_is_the_title():
@@ -413,13 +444,14 @@ def test_xml_entities_are_refused():
     assert "实体" in refusal(hostile)
 
 
-def test_a_zip_bomb_is_refused():
+def test_a_zip_bomb_is_refused(monkeypatch):
+    # The real limit is 200 MB; the same check with a smaller one keeps the test quick.
+    monkeypatch.setattr(package, "MAX_UNPACKED_BYTES", 8 * 1024 * 1024)
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", b"<Types/>")
-        with archive.open("word/media/zeros.bin", "w", force_zip64=True) as zeros:
-            for _ in range(210):
-                zeros.write(b"\0" * (1024 * 1024))
+        archive.writestr("word/media/zeros.bin", b"\0" * (9 * 1024 * 1024))
+    assert len(bomb.getvalue()) < 20_000
     assert "压缩炸弹" in refusal(bomb.getvalue())
 
 
@@ -448,11 +480,21 @@ def test_a_huge_picture_refuses_the_whole_document(settings):
     assert "第 1 张图片过大" in message and "压缩图片" in message
 
 
+def png_claiming(width, height):
+    """A tiny PNG whose header claims width × height pixels, as a decompression bomb's does."""
+    data = bytearray(image_bytes("PNG", size=(1, 1)))
+    ihdr = data.index(b"IHDR")
+    data[ihdr + 4 : ihdr + 12] = width.to_bytes(4, "big") + height.to_bytes(4, "big")
+    crc = zlib.crc32(bytes(data[ihdr : ihdr + 17]))
+    data[ihdr + 17 : ihdr + 21] = crc.to_bytes(4, "big")
+    return bytes(data)
+
+
 def test_a_decompression_bomb_picture_refuses_the_whole_document():
     data = word_files.simple(pictures=1)
     archive = zipfile.ZipFile(io.BytesIO(data))
     (media,) = [name for name in archive.namelist() if name.startswith("word/media/")]
-    bomb = image_bytes("PNG", size=(20000, 20000))  # 400 megapixels of one colour, tiny file
+    bomb = png_claiming(20000, 20000)  # 400 megapixels, by its header
     hostile = word_files.rewritten(data, replace={media: bomb})
     assert "第 1 张图片过大" in refusal(hostile)
 
