@@ -2,7 +2,9 @@
 what the preview showed (issue 14)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.widgets import AdminSplitDateTime
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Column
@@ -23,6 +25,18 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         if replacing:
             del self.fields["column"]  # the draft keeps its column
+
+    def clean_file(self):
+        # Before reading it into memory: the same limit as an attachment, which the
+        # original may become.
+        file = self.cleaned_data["file"]
+        limit = settings.ATTACHMENT_MAX_BYTES
+        if file.size > limit:
+            raise forms.ValidationError(
+                _("文件不能超过 %(limit)s（此文件 %(size)s）。")
+                % {"limit": filesizeformat(limit), "size": filesizeformat(file.size)}
+            )
+        return file
 
 
 class ConfirmForm(forms.Form):

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 import mammoth
 import mammoth.html
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -434,7 +435,7 @@ def _picture(image, pictures):
         )
         return []
     with image.open() as stream:
-        data = stream.read()
+        data = _web_format(stream.read())
     try:
         extension = inspect_image(ContentFile(data, name="picture"))
     except ValidationError as error:
@@ -459,6 +460,31 @@ def _picture(image, pictures):
     return [
         mammoth.html.element("img", {"src": f"{PLACEHOLDER}{picture.position}", "alt": picture.alt})
     ]
+
+
+# Pictures Word keeps in formats browsers do not show, converted without loss.
+CONVERTIBLE_FORMATS = {"BMP", "TIFF"}
+
+
+def _web_format(data):
+    """A BMP or TIFF picture as PNG (lossless); any other picture as it is. One over
+    the pixel limit is left for inspect_image to refuse."""
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            width, height = opened.size
+            if (
+                opened.format not in CONVERTIBLE_FORMATS
+                or width * height > settings.IMAGE_UPLOAD_MAX_PIXELS
+            ):
+                return data
+            opened.load()
+            picture = opened if opened.mode in {"RGB", "RGBA", "L", "LA", "P"} else None
+            picture = picture or opened.convert("RGBA" if "A" in opened.mode else "RGB")
+            buffer = io.BytesIO()
+            picture.save(buffer, "PNG")
+            return buffer.getvalue()
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return data
 
 
 def _with_pictures(layout, sources):

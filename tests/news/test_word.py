@@ -290,6 +290,22 @@ def test_a_description_word_made_up_by_itself_does_not_count_as_one():
     assert (picture.alt, picture.automatic_alt) == ("", True)
 
 
+def test_a_bmp_picture_is_kept_as_png_without_loss():
+    document = Document()
+    document.add_paragraph("正文。")
+    bmp = image_bytes("BMP", size=(64, 48), color=(10, 200, 30))
+    document.add_picture(io.BytesIO(bmp))
+    buffer = io.BytesIO()
+    document.save(buffer)
+
+    read = read_word(buffer.getvalue(), "x.docx")
+
+    (picture,) = read.pictures
+    assert (picture.format, picture.size, picture.kept) == ("PNG", (64, 48), True)
+    (image,) = [element for element in parse(read.body).elements() if element.tag == "img"]
+    assert image.attrs["src"].startswith("data:image/png;base64,")
+
+
 def test_an_emf_picture_is_left_out_and_named():
     data = word_files.simple(pictures=1)
     archive = zipfile.ZipFile(io.BytesIO(data))

@@ -199,6 +199,15 @@ def test_a_hostile_document_is_refused_on_the_upload_page_and_nothing_is_stored(
     assert stored_pictures(media_root) == []
 
 
+def test_a_file_over_the_limit_is_refused_before_it_is_read(as_editor, column, settings):
+    settings.ATTACHMENT_MAX_BYTES = 1000
+
+    response = upload(as_editor, column=column.pk)
+
+    assert "文件不能超过 1000\xa0字节" in page(response)
+    assert Article.objects.count() == 0
+
+
 def test_a_confirmation_with_a_forged_or_someone_elses_token_is_refused(
     as_editor, as_reviewer, column
 ):
