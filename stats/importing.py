@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlparse
 
+from defusedxml.ElementTree import fromstring as defused_fromstring
 from django.conf import settings
 from django.db import transaction
 from django.http.request import validate_host
@@ -136,11 +137,12 @@ def _xlsx_table(data):
             # The sizes a zip states are the sizes Python's zipfile will unpack (a
             # member that unpacks to more is refused), so a zip bomb stops here.
             unpacked = sum(member.file_size for member in archive.infolist())
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise ImportFileError(
-                f"这个 XLSX 文件解压后超过 {MAX_UNPACKED_BYTES // (1024 * 1024)} MB，"
-                "请只保留要导入的数据后另存再试。"
-            )
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise ImportFileError(
+                    f"这个 XLSX 文件解压后超过 {MAX_UNPACKED_BYTES // (1024 * 1024)} MB，"
+                    "请只保留要导入的数据后另存再试。"
+                )
+            _refuse_entities(archive)
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
@@ -158,6 +160,16 @@ def _xlsx_table(data):
         raise ImportFileError(
             "这不是有效的 XLSX 文件。请在 Excel 或 WPS 中打开，另存为 .xlsx 后再导入。"
         ) from error
+
+
+def _refuse_entities(archive):
+    """Parse every XML member with defusedxml, refusing DTDs and entities (Excel and
+    WPS never write one). openpyxl does so itself only where it does not use lxml,
+    and lxml is installed wherever python-docx is (the Word import's tests), so the
+    refusal must not depend on which parser openpyxl picked."""
+    for member in archive.infolist():
+        if member.filename.endswith((".xml", ".rels")):
+            defused_fromstring(archive.read(member), forbid_dtd=True)
 
 
 def _csv_table(data):

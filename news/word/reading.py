@@ -124,10 +124,6 @@ class WordDocument:
         return clean_html(_with_pictures(self.layout, previews), keep_image=lambda src: src)
 
     @property
-    def text(self):
-        return html_to_text(clean_html(self.layout))
-
-    @property
     def pictures_without_alt(self):
         return [picture for picture in self.pictures if picture.kept and not picture.alt.strip()]
 

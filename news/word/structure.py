@@ -50,13 +50,13 @@ _OPEN, _CLOSE = "（(【[", "）)】]"
 SOURCE_LINE_MAX_CHARS = 60
 _SOURCE_PATTERNS = (
     ("source", re.compile(r"^(?:供稿|来源|稿件来源|信息来源|供稿单位)\s*[:：]\s*(?P<name>.+)$")),
-    ("source", re.compile(r"^(?P<name>.+?)\s*(?:供稿|来稿|提供)$")),
-    (
-        "author",
-        re.compile(r"^(?:作者|撰稿|撰稿人|执笔|记者|通讯员|文)\s*[:：/／]?\s*(?P<name>.+)$"),
-    ),
+    ("source", re.compile(r"^(?P<name>.+?)\s*(?:供稿|来稿)$")),
+    # A label and its separator: "文明实践活动" is not 文 + 明实践活动.
+    ("author", re.compile(r"^(?:作者|撰稿|撰稿人|执笔|文)\s*[:：/／]\s*(?P<name>.+)$")),
+    ("author", re.compile(r"^(?:记者|通讯员)(?:\s*[:：/／]\s*|\s+)(?P<name>.+)$")),
     ("author", re.compile(r"^(?P<name>.+?)\s*(?:撰稿|执笔)$")),
 )
+NAME_MAX_CHARS = 40
 # Between the parts of a combined line: "市妇联办公室供稿　作者：张三".
 _PART_BREAK = re.compile(r"\s*[；;，,]\s*|\s{2,}|\u3000+")
 
@@ -88,8 +88,9 @@ def _split_parts(text):
 def _match_part(part):
     for field, pattern in _SOURCE_PATTERNS:
         match = pattern.match(part)
-        if match and match.group("name").strip(" :：/／"):
-            return field, match.group("name").strip(" :：/／")[:100]
+        name = match.group("name").strip(" :：/／") if match else ""
+        if name and len(name) <= NAME_MAX_CHARS:
+            return field, name
     return None
 
 

@@ -172,8 +172,12 @@ def test_which_lines_are_gbt_9704_headings(line, level):
         ("文/李四", {"author": "李四"}),
         ("（市妇联办公室供稿　作者：王五）", {"source": "市妇联办公室", "author": "王五"}),
         ("来源：市妇联 作者：张三", {"source": "市妇联", "author": "张三"}),
+        ("通讯员 赵六", {"author": "赵六"}),
         ("（一）组织领导", None),
         ("市妇联召开会议，部署全年工作。", None),
+        ("文明实践活动", None),
+        ("通讯员培训班开班", None),
+        ("照片由市妇联提供", None),
     ],
 )
 def test_which_lines_are_source_lines(line, found):
