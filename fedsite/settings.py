@@ -190,6 +190,9 @@ IMAGE_UPLOAD_MAX_PIXELS = int(os.environ.get("IMAGE_UPLOAD_MAX_PIXELS", 40_000_0
 # Attachments (PDF, Office, WPS): checked by content in news.attachments.
 # nginx's client_max_body_size must allow at least this much.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+# 从 Word 导入 converts .doc/.wps/.odt with LibreOffice (news.word.libreoffice): its
+# program, when it is not `soffice` or `libreoffice` on the PATH.
+LIBREOFFICE_PATH = os.environ.get("LIBREOFFICE_PATH", "")
 
 # The federation's name: the default 来源 of an article and the site title.
 SITE_NAME = os.environ.get("FEDSITE_SITE_NAME", "市妇联")

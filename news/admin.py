@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -17,6 +17,7 @@ from .models import Article, Attachment, Column, ReviewEvent
 from .pictures import body_image_problems
 from .sanitize import count_images_without_alt
 from .search import parse_query
+from .word.views import word_import
 
 ALT_MISSING = _(
     "正文中有 %(count)d 张图片没有填写“替换文本”（图片说明），请双击图片补上，方便视障读者。"
@@ -217,6 +218,18 @@ class ArticleAdmin(SimpleHistoryAdmin):
     inlines = [AttachmentInline]
     change_form_template = "admin/news/article/change_form.html"
 
+    def get_urls(self):
+        # 从 Word 导入 (issue 14): a new draft, or a draft's body replaced.
+        def view(request, object_id=None):
+            return word_import(request, self, object_id)
+
+        wrap = self.admin_site.admin_view
+        return [
+            path("word-import/", wrap(view), name="news_article_word_import"),
+            path("<path:object_id>/word-import/", wrap(view), name="news_article_word_replace"),
+            *super().get_urls(),
+        ]
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not workflow.can_publish(request.user):
@@ -376,8 +389,16 @@ class ArticleAdmin(SimpleHistoryAdmin):
             save_label=workflow.save_label(stored, request.user),
             pending_change=obj.pending_changes.first() if obj and obj.pk else None,
             review_events=obj.review_events.select_related("actor")[:10] if obj and obj.pk else [],
+            word_import_url=self._word_import_url(request, obj),
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _word_import_url(self, request, obj):
+        if obj is None or obj.pk is None:
+            return reverse("admin:news_article_word_import")
+        if obj.status == Article.Status.DRAFT and self.has_change_permission(request, obj):
+            return reverse("admin:news_article_word_replace", args=[obj.pk])
+        return None
 
     # -- actions on the list --------------------------------------------------
 
