@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
 from django.utils.text import format_lazy
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "ckeditor",
     "ckeditor_uploader",
     "simple_history",
+    "csp",  # django-csp: its system checks (the policy is sent by fedsite.security)
     "fedsite.apps.LoginProtectionConfig",  # django-axes, named in Chinese
     # The site layer first: news and stats build on it (README, "Layout").
     "fedsite.apps.FedsiteConfig",
@@ -68,6 +70,11 @@ MIDDLEWARE = [
     # Static files (README, "Static files"), right after the security headers and
     # before sessions, so a stylesheet costs no session or database work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy (django-csp; the staff policy on the admin and editor)
+    # and Permissions-Policy on every page (README, "Security"). Before the page
+    # cache and the views, so cached pages and views' own headers pass through them.
+    "fedsite.security.ContentSecurityPolicyMiddleware",
+    "fedsite.security.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -180,10 +187,13 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 20 * 1024 * 10
 SITE_NAME = os.environ.get("FEDSITE_SITE_NAME", "市妇联")
 SITE_FULL_NAME = os.environ.get("FEDSITE_SITE_FULL_NAME", "市妇女联合会")
 
-# Security headers. Secure cookies and HSTS follow from running behind HTTPS in production.
+# Security headers (README, "Security"). Secure cookies and HSTS follow from running
+# behind HTTPS in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"  # CKEditor's dialogs use same-origin frames
+# No page may be framed: the one same-origin frame CKEditor loads from us (the image
+# dialog's upload in browsers without XHR uploads) is allowed on that view alone.
+X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # forms carry the token; no script needs the cookie
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
@@ -191,7 +201,93 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if env_bool("DJANGO_BEHIND_HTTPS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
+    # A year, this host's subdomains included, and consent to the browsers' preload
+    # list (which takes effect only once the domain's owner submits it at
+    # hstspreload.org). Each can be turned down for a domain with plain-HTTP subdomains.
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 31536000))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
+
+# Content-Security-Policy (django-csp). Public pages run no inline script and carry
+# no inline style (the charts' style is in static/css/charts.css): everything comes
+# from this site, except pictures an article links from another https site.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "https:"],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
+# The SHA-256 of "javascript:void(0)", in CSP's form.
+JAVASCRIPT_VOID_0 = "'sha256-rRMdkshZyJlCmDX27XnL7g3zXaxv7ei6Sg+yt4R3svU='"
+# The admin and the editor's upload and image browser (fedsite.security): as strict,
+# but framed by our own pages (CKEditor's upload frame) and running the one inline
+# script that carries the response's nonce (the upload's answer to that frame).
+STAFF_CONTENT_SECURITY_POLICY = {
+    "URL_PREFIXES": [f"/{ADMIN_PATH}/", "/ckeditor/"],
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "https:"],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "frame-ancestors": [SELF],
+    },
+}
+# The article form, where CKEditor 4 runs: the least it needs, each allowance found
+# necessary in Chromium (README, "Security"). Its toolbar and dialogs are written with
+# inline event handlers (onclick="CKEDITOR.tools.callFunction(…)") and style
+# attributes, and it adds <style> elements; its icons, placeholders and a pasted
+# picture until it is uploaded are data: addresses; a dialog's file field is a frame
+# whose address is "javascript:void(0)" (allowed by that one hash). The inline scripts
+# it writes into its frames get the page's nonce (static/js/editor-frame.js): no
+# other inline script element runs, and nothing is evaluated from strings.
+EDITOR_CONTENT_SECURITY_POLICY = {
+    "VIEWS": ["admin:news_article_add", "admin:news_article_change"],
+    "DIRECTIVES": {
+        **STAFF_CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, NONCE, UNSAFE_HASHES, JAVASCRIPT_VOID_0],
+        "script-src-attr": [UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "https:"],
+    },
+}
+# Browser features no page of ours uses, refused to every page and anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# Our pages and images may not be pulled into another site's page (Spectre-style
+# leaks); static files, which WhiteNoise answers before this, stay shareable.
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 
 # Admin login lockout (django-axes): five wrong passwords for one user name from
 # one address lock that pair out for 30 minutes. Locking by the pair, not by the
@@ -210,9 +306,7 @@ if env_bool("DJANGO_BEHIND_HTTPS_PROXY"):
 # check ckeditor.W001 says so. We keep the editor the user chose but never trust it:
 # every body is sanitized on the server (news.sanitize) and uploads go through our
 # own validating view (fedsite.uploads). README, "Security", explains this.
-# security.W019: X-Frame-Options stays SAMEORIGIN because CKEditor's own dialogs
-# (image upload, links) are same-origin frames; other sites still cannot frame us.
-SILENCED_SYSTEM_CHECKS = ["ckeditor.W001", "security.W019"]
+SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 
 CKEDITOR_UPLOAD_PATH = "uploads/"
 # CKEditor loads its own files (skins, languages, plugins) by paths relative to its
