@@ -7,6 +7,7 @@ Redis cache. `.env.example` lists every variable.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
@@ -173,6 +174,71 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # In production nginx serves /media/; `make run` asks Django to serve it locally.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=DEBUG)
+# Attachments have a storage of their own (news.models.Attachment): beside the other
+# media on disk, where nginx refuses /media/attachments/; in a private bucket below.
+STORAGES["attachments"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+# Media on S3-compatible object storage (README, "Media on object storage"), for
+# several app servers without a shared disk. Pictures (uploads, covers, renditions,
+# the logo) go to a bucket the public reads, at FEDSITE_MEDIA_URL (a CDN or the
+# bucket's own address; by default the endpoint's path-style address). Attachments go
+# to a second bucket that must stay private: only the site reads it, with its keys,
+# and readers get them through /attachments/<id>/, which checks the article is public.
+MEDIA_S3_BUCKET = os.environ.get("FEDSITE_MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    ATTACHMENTS_S3_BUCKET = os.environ.get("FEDSITE_ATTACHMENTS_S3_BUCKET", "")
+    if not ATTACHMENTS_S3_BUCKET or ATTACHMENTS_S3_BUCKET == MEDIA_S3_BUCKET:
+        raise ImproperlyConfigured(
+            "FEDSITE_MEDIA_S3_BUCKET is public; set FEDSITE_ATTACHMENTS_S3_BUCKET to "
+            "another, private bucket for attachments."
+        )
+    s3_endpoint = os.environ.get("FEDSITE_MEDIA_S3_ENDPOINT", "").rstrip("/")
+    s3_connection = {
+        "endpoint_url": s3_endpoint or None,  # none: Amazon S3 itself
+        "region_name": os.environ.get("FEDSITE_MEDIA_S3_REGION") or None,
+        "access_key": os.environ.get("FEDSITE_MEDIA_S3_ACCESS_KEY", ""),
+        "secret_key": os.environ.get("FEDSITE_MEDIA_S3_SECRET_KEY", ""),
+        "addressing_style": os.environ.get("FEDSITE_MEDIA_S3_ADDRESSING_STYLE", "path"),
+        "signature_version": "s3v4",
+        # Stored names are generated (fedsite.uploads): an existing one is never replaced
+        # by accident, as on disk.
+        "file_overwrite": False,
+    }
+    MEDIA_URL = os.environ.get("FEDSITE_MEDIA_URL", "") or (
+        f"{s3_endpoint or 'https://s3.amazonaws.com'}/{MEDIA_S3_BUCKET}/"
+    )
+    MEDIA_URL = MEDIA_URL.rstrip("/") + "/"
+    media_address = urlsplit(MEDIA_URL)
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": s3_connection
+        | {
+            "bucket_name": MEDIA_S3_BUCKET,
+            # Plain, lasting addresses: article bodies keep them.
+            "querystring_auth": False,
+            "custom_domain": media_address.netloc + media_address.path.rstrip("/"),
+            "url_protocol": f"{media_address.scheme}:",
+            # A picture's name never changes content, but renditions are redrawn
+            # (make_renditions --replace): a week, not forever.
+            "object_parameters": {"CacheControl": "public, max-age=604800"},
+        },
+    }
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": s3_connection
+        | {
+            "bucket_name": ATTACHMENTS_S3_BUCKET,
+            # The only addresses it gives (the admin's link to a file) are signed and
+            # expire in five minutes; readers never see one.
+            "querystring_auth": True,
+            "querystring_expire": 300,
+        },
+    }
+    SERVE_MEDIA = False
+# Where pictures come from when they are not on this site's own address.
+MEDIA_ORIGIN = (
+    f"{urlsplit(MEDIA_URL).scheme}://{urlsplit(MEDIA_URL).netloc}" if "//" in MEDIA_URL else None
+)
 
 # Uploads: editor images and cover images. Checked by content in fedsite.uploads.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -210,13 +276,15 @@ if env_bool("DJANGO_BEHIND_HTTPS_PROXY"):
 
 # Content-Security-Policy (django-csp). Public pages run no inline script and carry
 # no inline style (the charts' style is in static/css/charts.css): everything comes
-# from this site, except pictures an article links from another https site.
+# from this site, except pictures an article links from another https site and the
+# media bucket's pictures.
+MEDIA_SOURCES = [MEDIA_ORIGIN] if MEDIA_ORIGIN else []
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "https:"],
+        "img-src": [SELF, "https:", *MEDIA_SOURCES],
         "form-action": [SELF],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
@@ -233,7 +301,7 @@ STAFF_CONTENT_SECURITY_POLICY = {
         "default-src": [NONE],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "https:"],
+        "img-src": [SELF, "https:", *MEDIA_SOURCES],
         "connect-src": [SELF],
         "form-action": [SELF],
         "base-uri": [NONE],
@@ -255,7 +323,7 @@ EDITOR_CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE, UNSAFE_HASHES, JAVASCRIPT_VOID_0],
         "script-src-attr": [UNSAFE_INLINE],
         "style-src": [SELF, UNSAFE_INLINE],
-        "img-src": [SELF, "data:", "https:"],
+        "img-src": [SELF, "data:", "https:", *MEDIA_SOURCES],
     },
 }
 # Browser features no page of ours uses, refused to every page and anything it embeds.
