@@ -192,20 +192,28 @@ if MEDIA_S3_BUCKET:
             "FEDSITE_MEDIA_S3_BUCKET is public; set FEDSITE_ATTACHMENTS_S3_BUCKET to "
             "another, private bucket for attachments."
         )
-    s3_endpoint = os.environ.get("FEDSITE_MEDIA_S3_ENDPOINT", "").rstrip("/")
+    s3_endpoint = os.environ.get("FEDSITE_MEDIA_S3_ENDPOINT", "").rstrip("/") or (
+        "https://s3.amazonaws.com"
+    )
+    # "path" (<endpoint>/<bucket>/, MinIO's) or "virtual" (<bucket>.<endpoint>, which
+    # Aliyun OSS and Tencent COS require).
+    s3_addressing = os.environ.get("FEDSITE_MEDIA_S3_ADDRESSING_STYLE", "path")
     s3_connection = {
-        "endpoint_url": s3_endpoint or None,  # none: Amazon S3 itself
+        "endpoint_url": s3_endpoint,
         "region_name": os.environ.get("FEDSITE_MEDIA_S3_REGION") or None,
         "access_key": os.environ.get("FEDSITE_MEDIA_S3_ACCESS_KEY", ""),
         "secret_key": os.environ.get("FEDSITE_MEDIA_S3_SECRET_KEY", ""),
-        "addressing_style": os.environ.get("FEDSITE_MEDIA_S3_ADDRESSING_STYLE", "path"),
+        "addressing_style": s3_addressing,
         "signature_version": "s3v4",
         # Stored names are generated (fedsite.uploads): an existing one is never replaced
         # by accident, as on disk.
         "file_overwrite": False,
     }
+    endpoint_address = urlsplit(s3_endpoint)
     MEDIA_URL = os.environ.get("FEDSITE_MEDIA_URL", "") or (
-        f"{s3_endpoint or 'https://s3.amazonaws.com'}/{MEDIA_S3_BUCKET}/"
+        f"{endpoint_address.scheme}://{MEDIA_S3_BUCKET}.{endpoint_address.netloc}/"
+        if s3_addressing == "virtual"
+        else f"{s3_endpoint}/{MEDIA_S3_BUCKET}/"
     )
     MEDIA_URL = MEDIA_URL.rstrip("/") + "/"
     media_address = urlsplit(MEDIA_URL)

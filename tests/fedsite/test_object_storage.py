@@ -185,6 +185,17 @@ def test_the_environment_puts_pictures_and_attachments_in_two_buckets():
     assert production["SERVE_MEDIA"] is False
 
 
+def test_a_virtual_hosted_service_gets_the_buckets_own_address():
+    """Aliyun OSS and Tencent COS answer at <bucket>.<endpoint> only."""
+    production = production_settings(
+        **environment("https://oss-cn-hangzhou.aliyuncs.com", "fl-media", "fl-attachments"),
+        FEDSITE_MEDIA_S3_ADDRESSING_STYLE="virtual",
+    )
+
+    assert production["MEDIA_URL"] == "https://fl-media.oss-cn-hangzhou.aliyuncs.com/"
+    assert production["STORAGES"]["default"]["OPTIONS"]["addressing_style"] == "virtual"
+
+
 def test_without_a_bucket_media_stay_on_disk():
     production = production_settings()
 
