@@ -25,7 +25,7 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.files.storage import default_storage, storages
+from django.core.files.storage import DefaultStorage, default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -153,8 +153,12 @@ def buckets(s3_endpoint, settings, monkeypatch):
     }
     settings.MEDIA_URL = production["MEDIA_URL"]
     settings.CONTENT_SECURITY_POLICY = production["CONTENT_SECURITY_POLICY"]
-    # The model took its storage when it was loaded, before this test's settings.
+    # The model took its storage when it was loaded, before this test's settings, and
+    # django-ckeditor keeps a default storage of its own, which settings changes do
+    # not reset: both get this test's, and their own back afterwards.
     monkeypatch.setattr(Attachment._meta.get_field("file"), "storage", storages["attachments"])
+    for module in ("ckeditor_uploader.utils", "ckeditor_uploader.views"):
+        monkeypatch.setattr(f"{module}.storage", DefaultStorage())
     made.media_url = production["MEDIA_URL"]
     return made
 
