@@ -7,8 +7,10 @@ Redis cache. `.env.example` lists every variable.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_HASHES, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
 from django.utils.text import format_lazy
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
     "ckeditor",
     "ckeditor_uploader",
     "simple_history",
+    "csp",  # django-csp: its system checks (the policy is sent by fedsite.security)
     "fedsite.apps.LoginProtectionConfig",  # django-axes, named in Chinese
     # The site layer first: news and stats build on it (README, "Layout").
     "fedsite.apps.FedsiteConfig",
@@ -80,6 +83,11 @@ MIDDLEWARE = [
     # Static files (README, "Static files"), right after the security headers and
     # before sessions, so a stylesheet costs no session or database work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy (django-csp; the staff policy on the admin and editor)
+    # and Permissions-Policy on every page (README, "Security"). Before the page
+    # cache and the views, so cached pages and views' own headers pass through them.
+    "fedsite.security.ContentSecurityPolicyMiddleware",
+    "fedsite.security.PermissionsPolicyMiddleware",
     # Public pages for anonymous readers, served before any session, CSRF or
     # authentication work and stored as the layers below finish them (fedsite.cache).
     "fedsite.cache.PageCacheMiddleware",
@@ -181,6 +189,79 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # In production nginx serves /media/; `make run` asks Django to serve it locally.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", default=DEBUG)
+# Attachments have a storage of their own (news.models.Attachment): beside the other
+# media on disk, where nginx refuses /media/attachments/; in a private bucket below.
+STORAGES["attachments"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+# Media on S3-compatible object storage (README, "Media on object storage"), for
+# several app servers without a shared disk. Pictures (uploads, covers, renditions,
+# the logo) go to a bucket the public reads, at FEDSITE_MEDIA_URL (a CDN or the
+# bucket's own address; by default the endpoint's path-style address). Attachments go
+# to a second bucket that must stay private: only the site reads it, with its keys,
+# and readers get them through /attachments/<id>/, which checks the article is public.
+MEDIA_S3_BUCKET = os.environ.get("FEDSITE_MEDIA_S3_BUCKET", "")
+if MEDIA_S3_BUCKET:
+    ATTACHMENTS_S3_BUCKET = os.environ.get("FEDSITE_ATTACHMENTS_S3_BUCKET", "")
+    if not ATTACHMENTS_S3_BUCKET or ATTACHMENTS_S3_BUCKET == MEDIA_S3_BUCKET:
+        raise ImproperlyConfigured(
+            "FEDSITE_MEDIA_S3_BUCKET is public; set FEDSITE_ATTACHMENTS_S3_BUCKET to "
+            "another, private bucket for attachments."
+        )
+    s3_endpoint = os.environ.get("FEDSITE_MEDIA_S3_ENDPOINT", "").rstrip("/") or (
+        "https://s3.amazonaws.com"
+    )
+    # "path" (<endpoint>/<bucket>/, MinIO's) or "virtual" (<bucket>.<endpoint>, which
+    # Aliyun OSS and Tencent COS require).
+    s3_addressing = os.environ.get("FEDSITE_MEDIA_S3_ADDRESSING_STYLE", "path")
+    s3_connection = {
+        "endpoint_url": s3_endpoint,
+        "region_name": os.environ.get("FEDSITE_MEDIA_S3_REGION") or None,
+        "access_key": os.environ.get("FEDSITE_MEDIA_S3_ACCESS_KEY", ""),
+        "secret_key": os.environ.get("FEDSITE_MEDIA_S3_SECRET_KEY", ""),
+        "addressing_style": s3_addressing,
+        "signature_version": "s3v4",
+        # Stored names are generated (fedsite.uploads): an existing one is never replaced
+        # by accident, as on disk.
+        "file_overwrite": False,
+    }
+    endpoint_address = urlsplit(s3_endpoint)
+    MEDIA_URL = os.environ.get("FEDSITE_MEDIA_URL", "") or (
+        f"{endpoint_address.scheme}://{MEDIA_S3_BUCKET}.{endpoint_address.netloc}/"
+        if s3_addressing == "virtual"
+        else f"{s3_endpoint}/{MEDIA_S3_BUCKET}/"
+    )
+    MEDIA_URL = MEDIA_URL.rstrip("/") + "/"
+    media_address = urlsplit(MEDIA_URL)
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": s3_connection
+        | {
+            "bucket_name": MEDIA_S3_BUCKET,
+            # Plain, lasting addresses: article bodies keep them.
+            "querystring_auth": False,
+            "custom_domain": media_address.netloc + media_address.path.rstrip("/"),
+            "url_protocol": f"{media_address.scheme}:",
+            # A picture's name never changes content, but renditions are redrawn
+            # (make_renditions --replace): a week, not forever.
+            "object_parameters": {"CacheControl": "public, max-age=604800"},
+        },
+    }
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": s3_connection
+        | {
+            "bucket_name": ATTACHMENTS_S3_BUCKET,
+            # The only addresses it gives (the admin's link to a file) are signed and
+            # expire in five minutes; readers never see one.
+            "querystring_auth": True,
+            "querystring_expire": 300,
+        },
+    }
+    SERVE_MEDIA = False
+# Where pictures come from when they are not on this site's own address.
+MEDIA_ORIGIN = (
+    f"{urlsplit(MEDIA_URL).scheme}://{urlsplit(MEDIA_URL).netloc}" if "//" in MEDIA_URL else None
+)
 
 # Uploads: editor images and cover images. Checked by content in fedsite.uploads.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -198,10 +279,13 @@ LIBREOFFICE_PATH = os.environ.get("LIBREOFFICE_PATH", "")
 SITE_NAME = os.environ.get("FEDSITE_SITE_NAME", "市妇联")
 SITE_FULL_NAME = os.environ.get("FEDSITE_SITE_FULL_NAME", "市妇女联合会")
 
-# Security headers. Secure cookies and HSTS follow from running behind HTTPS in production.
+# Security headers (README, "Security"). Secure cookies and HSTS follow from running
+# behind HTTPS in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"  # CKEditor's dialogs use same-origin frames
+# No page may be framed: the one same-origin frame CKEditor loads from us (the image
+# dialog's upload in browsers without XHR uploads) is allowed on that view alone.
+X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # forms carry the token; no script needs the cookie
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=not DEBUG)
@@ -209,7 +293,95 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if env_bool("DJANGO_BEHIND_HTTPS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
+    # A year, this host's subdomains included, and consent to the browsers' preload
+    # list (which takes effect only once the domain's owner submits it at
+    # hstspreload.org). Each can be turned down for a domain with plain-HTTP subdomains.
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 31536000))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
+
+# Content-Security-Policy (django-csp). Public pages run no inline script and carry
+# no inline style (the charts' style is in static/css/charts.css): everything comes
+# from this site, except pictures an article links from another https site and the
+# media bucket's pictures.
+MEDIA_SOURCES = [MEDIA_ORIGIN] if MEDIA_ORIGIN else []
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "https:", *MEDIA_SOURCES],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
+# The SHA-256 of "javascript:void(0)", in CSP's form.
+JAVASCRIPT_VOID_0 = "'sha256-rRMdkshZyJlCmDX27XnL7g3zXaxv7ei6Sg+yt4R3svU='"
+# The admin and the editor's upload and image browser (fedsite.security): as strict,
+# but framed by our own pages (CKEditor's upload frame) and running the one inline
+# script that carries the response's nonce (the upload's answer to that frame).
+STAFF_CONTENT_SECURITY_POLICY = {
+    "URL_PREFIXES": [f"/{ADMIN_PATH}/", "/ckeditor/"],
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "https:", *MEDIA_SOURCES],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "frame-ancestors": [SELF],
+    },
+}
+# The article form, where CKEditor 4 runs: the least it needs, each allowance found
+# necessary in Chromium (README, "Security"). Its toolbar and dialogs are written with
+# inline event handlers (onclick="CKEDITOR.tools.callFunction(…)") and style
+# attributes, and it adds <style> elements; its icons, placeholders and a pasted
+# picture until it is uploaded are data: addresses; a dialog's file field is a frame
+# whose address is "javascript:void(0)" (allowed by that one hash). The inline scripts
+# it writes into its frames get the page's nonce (static/js/editor-frame.js): no
+# other inline script element runs, and nothing is evaluated from strings.
+EDITOR_CONTENT_SECURITY_POLICY = {
+    "VIEWS": ["admin:news_article_add", "admin:news_article_change"],
+    "DIRECTIVES": {
+        **STAFF_CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, NONCE, UNSAFE_HASHES, JAVASCRIPT_VOID_0],
+        "script-src-attr": [UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "https:", *MEDIA_SOURCES],
+    },
+}
+# Browser features no page of ours uses, refused to every page and anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# Our pages and images may not be pulled into another site's page (Spectre-style
+# leaks); static files, which WhiteNoise answers before this, stay shareable.
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 
 # Admin login lockout (django-axes): five wrong passwords for one user name from
 # one address lock that pair out for 30 minutes. Locking by the pair, not by the
@@ -228,9 +400,7 @@ if env_bool("DJANGO_BEHIND_HTTPS_PROXY"):
 # check ckeditor.W001 says so. We keep the editor the user chose but never trust it:
 # every body is sanitized on the server (news.sanitize) and uploads go through our
 # own validating view (fedsite.uploads). README, "Security", explains this.
-# security.W019: X-Frame-Options stays SAMEORIGIN because CKEditor's own dialogs
-# (image upload, links) are same-origin frames; other sites still cannot frame us.
-SILENCED_SYSTEM_CHECKS = ["ckeditor.W001", "security.W019"]
+SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 
 CKEDITOR_UPLOAD_PATH = "uploads/"
 # CKEditor loads its own files (skins, languages, plugins) by paths relative to its

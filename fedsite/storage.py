@@ -20,3 +20,12 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
         if not self.has_manifest:
             return name
         return super().stored_name(name)
+
+
+def attachments_storage():
+    """Where attachments are kept (news.models.Attachment): settings.STORAGES
+    ["attachments"], a private bucket when media are on object storage (README,
+    "Media on object storage"). Called once, when the model is loaded."""
+    from django.core.files.storage import storages
+
+    return storages["attachments"]

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_delete, pre_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,7 +13,7 @@ class NewsConfig(AppConfig):
         from fedsite.text import clean_text_fields_on_save
         from fedsite.uploads import strip_images_on_save
 
-        from . import positions
+        from . import attachments, positions
         from .models import Article, Attachment, Column
 
         # What changes public pages: saving these, and a scheduled article's time coming.
@@ -23,6 +23,10 @@ class NewsConfig(AppConfig):
         cache.changes_at(positions.next_publication)
         # A deleted article leaves a gap in the lists' positions: close it.
         pre_delete.connect(_close_gap, sender=Article, dispatch_uid="news-positions")
+        # A removed attachment's file goes too, once no row uses it.
+        post_delete.connect(
+            attachments.delete_unused_file, sender=Attachment, dispatch_uid="news-attachment-files"
+        )
         # No control characters in stored text; no metadata in stored images (issue 9).
         clean_text_fields_on_save(self)
         strip_images_on_save(self)

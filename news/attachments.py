@@ -20,6 +20,7 @@ import olefile
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
@@ -184,3 +185,19 @@ def download(request, pk):
         response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def delete_unused_file(sender, instance, **kwargs):
+    """An attachment taken off (from the form, with its article, by a 修改稿's
+    approval) takes its stored file with it, once the deletion is committed and no
+    other attachment uses that file (a 修改稿 shares its original's): an attachment
+    removed because it should never have been published does not stay in storage."""
+    name, storage = instance.file.name, instance.file.storage
+    if not name:
+        return
+
+    def delete():
+        if not Attachment.objects.filter(file=name).exists():
+            storage.delete(name)
+
+    transaction.on_commit(delete)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fedsite.models import default_source
+from fedsite.storage import attachments_storage
 from fedsite.uploads import local_image_size, responsive_image, validate_image
 
 from . import positions, search
@@ -565,7 +566,9 @@ class Attachment(models.Model):
         Article, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("文章")
     )
     title = models.CharField(_("名称"), max_length=200, blank=True, help_text=_("不填则用文件名。"))
-    file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/", max_length=255)
+    file = models.FileField(
+        _("文件"), upload_to="attachments/%Y/%m/", max_length=255, storage=attachments_storage
+    )
     original_name = models.CharField(_("原文件名"), max_length=255, editable=False)
     file_type = models.CharField(_("类型"), max_length=10, editable=False)
     size = models.PositiveBigIntegerField(_("大小（字节）"), default=0, editable=False)

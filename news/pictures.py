@@ -70,6 +70,8 @@ def _check_pasted_image(src):
 
 
 def _is_own(src):
+    if src.startswith(settings.MEDIA_URL):  # ours, also in a bucket of its own
+        return True
     host = urlsplit(src).hostname if "//" in src else None
     if host is None:
         return True

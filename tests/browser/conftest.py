@@ -124,20 +124,53 @@ def browser_db(browser, transactional_db, live_server):
     return live_server
 
 
+# What Chromium writes to a page's console when a Content-Security-Policy or a
+# Permissions-Policy refuses something (or cannot be read).
+POLICY_REPORTS = ("Content Security Policy", "Content-Security-Policy", "Permissions-Policy")
+
+
+def policy_reports(messages):
+    return [message for message in messages if any(word in message for word in POLICY_REPORTS)]
+
+
+def console_line(message):
+    where = message.page.url if message.page else message.location.get("url", "")
+    return f"{message.type}: {message.text} ({where})"
+
+
+@pytest.fixture
+def console(new_context):
+    """The console messages of every page and frame the test opened, as text."""
+    return new_context.console
+
+
 @pytest.fixture
 def new_context(browser, browser_db):
-    """Open browser contexts on the live server; all are closed after the test."""
+    """Open browser contexts on the live server; all are closed after the test.
+
+    Every page of every test runs under the site's real policies (README, "Security"):
+    a Content-Security-Policy or Permissions-Policy report on any page's console fails
+    the test. Drive pages accordingly: give wait_for_function a function ("() => …"),
+    since Playwright evaluates a bare expression with eval in the page, which no policy
+    of ours allows."""
     contexts = []
+    messages = []
 
     def open_context(**options):
         context = browser.new_context(base_url=browser_db.url, locale="zh-CN", **options)
         context.set_default_timeout(TIMEOUT_MS)
+        context.on("console", lambda message: messages.append(console_line(message)))
+        context.on("weberror", lambda error: messages.append(f"pageerror: {error.error}"))
         contexts.append(context)
         return context
 
+    open_context.console = messages
     yield open_context
     for context in contexts:
         context.close()
+    reports = policy_reports(messages)
+    if reports:
+        pytest.fail("refused by the page's policies:\n" + "\n".join(reports))
 
 
 @pytest.fixture

@@ -50,7 +50,7 @@ def test_editor_writes_formats_uploads_and_publishes_an_article(
     page.locator("#id_column").select_option(label="部门动态")
 
     page.wait_for_function(
-        "window.CKEDITOR && CKEDITOR.instances.id_body"
+        "() => window.CKEDITOR && CKEDITOR.instances.id_body"
         " && CKEDITOR.instances.id_body.status === 'ready'"
     )
     editable = page.frame_locator("iframe.cke_wysiwyg_frame").locator("body")

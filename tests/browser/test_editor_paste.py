@@ -52,7 +52,7 @@ def open_new_article(page, expect, title):
     page.locator("#id_title").fill(title)
     page.locator("#id_column").select_option(label="部门动态")
     page.wait_for_function(
-        "window.CKEDITOR && CKEDITOR.instances.id_body"
+        "() => window.CKEDITOR && CKEDITOR.instances.id_body"
         " && CKEDITOR.instances.id_body.status === 'ready'"
     )
     editable = page.frame_locator("iframe.cke_wysiwyg_frame").locator("body")
@@ -71,7 +71,7 @@ def test_a_picture_pasted_from_the_clipboard_is_uploaded_and_kept(
 
     # uploadimage sends it to our view and swaps in the stored address.
     page.wait_for_function(
-        '/<img[^>]+src="\\/media\\/uploads\\/[^"]+\\.jpg"/'
+        '() => /<img[^>]+src="\\/media\\/uploads\\/[^"]+\\.jpg"/'
         ".test(CKEDITOR.instances.id_body.getData())"
     )
     expect(editable.locator("img[src^='/media/uploads/']")).to_have_count(1)

@@ -37,7 +37,7 @@ def editor_page(superuser, desktop, expect):
     page.wait_for_url(f"**/{settings.ADMIN_PATH}/")
     page.goto(f"/{settings.ADMIN_PATH}/news/article/add/")
     page.wait_for_function(
-        "window.CKEDITOR && CKEDITOR.instances.id_body"
+        "() => window.CKEDITOR && CKEDITOR.instances.id_body"
         " && CKEDITOR.instances.id_body.status === 'ready'"
     )
     return page

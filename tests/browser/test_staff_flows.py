@@ -87,7 +87,7 @@ def open_article(page, article):
     form posts is the one CKEditor writes."""
     page.goto(f"/{settings.ADMIN_PATH}/news/article/{article.pk}/change/")
     page.wait_for_function(
-        "window.CKEDITOR && CKEDITOR.instances.id_body"
+        "() => window.CKEDITOR && CKEDITOR.instances.id_body"
         " && CKEDITOR.instances.id_body.status === 'ready'"
     )
 
@@ -101,7 +101,7 @@ def test_reviewer_approves_and_saves_again_an_article_with_a_cover_uploaded_in_t
 ):
     page = log_in(new_context, reviewer)
     page.goto(f"/{settings.ADMIN_PATH}/news/article/add/")
-    page.wait_for_function("window.CKEDITOR && CKEDITOR.instances.id_body.status === 'ready'")
+    page.wait_for_function("() => window.CKEDITOR && CKEDITOR.instances.id_body.status === 'ready'")
     page.locator("#id_title").fill("市妇联召开三八表彰大会")
     page.locator("#id_column").select_option(label="部门动态")
     page.evaluate("CKEDITOR.instances.id_body.setData('<p>大会表彰了一批先进集体和个人。</p>')")

@@ -263,6 +263,13 @@ def test_get_is_not_an_upload(superuser_client, upload_url):
 # -- The editor's image dialog ---------------------------------------------------------
 
 
+def script_nonce(response):
+    """The nonce the response's Content-Security-Policy allows a script with (the staff
+    policy has no 'unsafe-inline' for script elements)."""
+    [nonce] = re.findall(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+    return nonce
+
+
 def test_image_dialog_gets_a_callback_script_with_the_address(
     superuser_client, upload_url, media_root
 ):
@@ -272,9 +279,14 @@ def test_image_dialog_gets_a_callback_script_with_the_address(
 
     assert response["Content-Type"].startswith("text/html")
     [stored] = stored_files(media_root)
+    nonce = script_nonce(response)
     assert response.content.decode() == (
-        f'<script>window.parent.CKEDITOR.tools.callFunction(1, "/media/{stored}", "");</script>'
+        f'<script nonce="{nonce}">'
+        f'window.parent.CKEDITOR.tools.callFunction(1, "/media/{stored}", "");</script>'
     )
+    # The dialog's frame shows it: a same-origin frame only.
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
 
 
 def test_image_dialog_gets_the_refusal_in_the_callback(superuser_client, upload_url, media_root):
@@ -284,7 +296,9 @@ def test_image_dialog_gets_the_refusal_in_the_callback(superuser_client, upload_
 
     body = response.content.decode()
     match = re.fullmatch(
-        r'<script>window\.parent\.CKEDITOR\.tools\.callFunction\(3, "", (".*")\);</script>', body
+        r'<script nonce="[^"]+">'
+        r'window\.parent\.CKEDITOR\.tools\.callFunction\(3, "", (".*")\);</script>',
+        body,
     )
     assert match, body
     assert "JPG" in json.loads(match.group(1))

@@ -476,3 +476,42 @@ def test_clean_original_name_shortens_a_long_name_but_keeps_its_extension():
 
     assert len(name) == 120
     assert name.endswith(".xlsx")
+
+
+# -- A removed attachment takes its file with it -------------------------------------------
+
+
+def test_a_removed_attachment_deletes_its_file_once_the_removal_is_committed(
+    published_with_files, media_root, django_capture_on_commit_callbacks
+):
+    pdf, xlsx = published_with_files.attachments.order_by("file_type")
+    assert (media_root / pdf.file.name).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pdf.delete()
+
+    assert not (media_root / pdf.file.name).exists()
+    assert (media_root / xlsx.file.name).exists()
+
+
+def test_a_file_two_attachments_share_stays_until_the_last_one_goes(
+    published_with_files, media_root, django_capture_on_commit_callbacks
+):
+    """A 修改稿 lists its original's files (news.workflow): removing its copy must not
+    take the file from the published article."""
+    pdf = published_with_files.attachments.get(file_type="pdf")
+    change = Article.objects.create(
+        title="修改稿", column=published_with_files.column, body="<p>修改后的正文</p>"
+    )
+    copy = Attachment.objects.create(
+        article=change, file=pdf.file.name, original_name=pdf.original_name, file_type="pdf"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        copy.delete()
+    assert (media_root / pdf.file.name).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        published_with_files.delete()
+    assert not (media_root / pdf.file.name).exists()
+    assert stored_files(media_root / "attachments") == []

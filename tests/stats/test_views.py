@@ -228,13 +228,14 @@ def chart_drawings(response, kind="yearly"):
     }
 
 
-def smallest_text(root):
-    """The smallest font size the drawing's stylesheet gives its labels, titles and
-    values (pygal's tooltip and no-data text are never shown here)."""
-    style = root.find("{http://www.w3.org/2000/svg}defs/{http://www.w3.org/2000/svg}style").text
+def smallest_text():
+    """The smallest font size the charts' stylesheet gives their labels, titles and
+    values (pygal's tooltip and no-data text are never shown here). Both drawings
+    share it; their sizes differ in viewBox width."""
+    style = (Path(settings.BASE_DIR) / "static/css/charts.css").read_text()
     sizes = [
         float(size)
-        for selector, size in re.findall(r"([^{}]+)\{[^}]*?font-size:([\d.]+)px", style)
+        for selector, size in re.findall(r"([^{}]+)\{[^}]*?font-size:\s*([\d.]+)px", style)
         if "tooltip" not in selector and "no_data" not in selector
     ]
     return min(sizes)
@@ -276,19 +277,23 @@ class TestIndicatorPage:
         wide, narrow = drawings["chart-wide"], drawings["chart-narrow"]
         assert wide.get("viewBox").split()[2] == "720"
         narrow_width = float(narrow.get("viewBox").split()[2])
-        assert smallest_text(narrow) * 328 / narrow_width >= 12
+        assert smallest_text() * 328 / narrow_width >= 12
         # The stylesheet shows the wide drawing only where it is nearly full size.
-        assert smallest_text(wide) * 688 / 720 >= 12
+        assert smallest_text() * 688 / 720 >= 12
         stylesheet = (Path(settings.BASE_DIR) / "static/css/site.css").read_text()
         assert re.search(r"@media \(min-width: 752px\) \{\s*\.chart__svg \.chart-wide", stylesheet)
 
     def test_the_chart_takes_its_colours_from_the_page(self, client, figures):
         """Text and bars follow the reader's mode (高对比度 is yellow and white on
         black): no fixed dark text colour, which was #222 on black."""
-        svg = chart_svg(client.get("/stats/jinguo-daxuanjiang/"))
-
-        assert "currentColor" in svg and "var(--chart-bar" in svg
-        assert not re.search(r"fill:\s*(?:#222|black|#000)\b", svg)
+        response = client.get("/stats/jinguo-daxuanjiang/")
+        svg = chart_svg(response)
+        # The drawing has no colour of its own; the stylesheet the page links gives them.
+        assert not re.search(r"""(?:fill|stroke|color)\s*[:=]\s*["']?(?:#|rgb|black)""", svg)
+        assert "/static/css/charts.css" in page(response)
+        stylesheet = (Path(settings.BASE_DIR) / "static/css/charts.css").read_text()
+        assert "currentColor" in stylesheet and "var(--chart-bar" in stylesheet
+        assert not re.search(r"fill:\s*(?:#222|black|#000)\b", stylesheet)
 
     def test_the_chart_has_no_script(self, client, figures):
         svg = chart_svg(client.get("/stats/jinguo-daxuanjiang/"))
