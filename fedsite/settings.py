@@ -343,7 +343,15 @@ STAFF_CONTENT_SECURITY_POLICY = {
 # it writes into its frames get the page's nonce (static/js/editor-frame.js): no
 # other inline script element runs, and nothing is evaluated from strings.
 EDITOR_CONTENT_SECURITY_POLICY = {
-    "VIEWS": ["admin:news_article_add", "admin:news_article_change"],
+    # The Word import's upload and preview are the article form's first step: the same
+    # admin date widgets (inline styles), and the preview shows the document's
+    # pictures as data: addresses until the draft is saved (news.word).
+    "VIEWS": [
+        "admin:news_article_add",
+        "admin:news_article_change",
+        "admin:news_article_word_import",
+        "admin:news_article_word_replace",
+    ],
     "DIRECTIVES": {
         **STAFF_CONTENT_SECURITY_POLICY["DIRECTIVES"],
         "script-src": [SELF, NONCE, UNSAFE_HASHES, JAVASCRIPT_VOID_0],

@@ -55,7 +55,7 @@ def test_a_reviewer_accepts_a_suggestion_and_approves_with_confirmation(
 
     page.goto(f"/{settings.ADMIN_PATH}/news/article/{article.pk}/change/")
     page.wait_for_function(
-        "window.CKEDITOR && CKEDITOR.instances.id_body"
+        "() => window.CKEDITOR && CKEDITOR.instances.id_body"
         " && CKEDITOR.instances.id_body.status === 'ready'"
     )
     panel = page.locator("#proofreading")
@@ -76,13 +76,13 @@ def test_a_reviewer_accepts_a_suggestion_and_approves_with_confirmation(
     assert "再接再厉" in article.body and article.version == 2
     assert article.status == Article.Status.REVIEW  # a reviewer's correction keeps it in review
 
-    page.wait_for_function("CKEDITOR.instances.id_body.status === 'ready'")
+    page.wait_for_function("() => CKEDITOR.instances.id_body.status === 'ready'")
     page.locator("input[name=_approve]").click()
     expect(page.locator(".messagelist li.error")).to_contain_text("还有 1 个问题需要确认")
     article.refresh_from_db()
     assert article.status == Article.Status.REVIEW
 
-    page.wait_for_function("CKEDITOR.instances.id_body.status === 'ready'")
+    page.wait_for_function("() => CKEDITOR.instances.id_body.status === 'ready'")
     page.get_by_label("确认发布").check()
     screenshot(page, "proofreading-2-confirm")
     page.locator("input[name=_approve]").click()

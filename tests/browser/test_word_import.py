@@ -61,7 +61,7 @@ def test_an_editor_imports_a_word_document_and_submits_the_draft_for_review(
     article = Article.objects.get()
     assert article.status == Article.Status.DRAFT
     page.wait_for_function(
-        "window.CKEDITOR && CKEDITOR.instances.id_body"
+        "() => window.CKEDITOR && CKEDITOR.instances.id_body"
         " && CKEDITOR.instances.id_body.status === 'ready'"
     )
     page.locator("input[name=_submit]").click()
