@@ -70,5 +70,23 @@ class Progress:
             self.report(line)
 
 
-def megabytes(size):
-    return f"{size / 1e6:,.1f} MB"
+class Stopwatch:
+    """Seconds since the last lap and since the start, as the commands report them."""
+
+    def __init__(self):
+        self.start = self.last = time.monotonic()
+
+    def lap(self):
+        now = time.monotonic()
+        seconds, self.last = now - self.last, now
+        return f"{seconds:.1f} 秒"
+
+    def total(self):
+        return f"{time.monotonic() - self.start:.1f} 秒"
+
+
+def size_text(size):
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if size >= scale:
+            return f"{size / scale:,.1f} {unit}"
+    return f"{size} 字节"

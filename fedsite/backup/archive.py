@@ -33,7 +33,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from . import ArchiveRefused
+from . import ArchiveRefused, size_text
 
 FORMAT = "fedsite-backup"
 FORMAT_VERSION = 1
@@ -196,7 +196,9 @@ def unpack(path, folder, *, trust=False, progress=None):
         except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile) as error:
             raise ArchiveRefused(f"备份文件已损坏或不完整（{error}）。") from error
     if manifest_bytes is None:
-        raise ArchiveRefused("备份中没有清单（manifest.json）：文件已损坏或不完整，或不是 fedsite 备份。")
+        raise ArchiveRefused(
+            "备份中没有清单（manifest.json）：文件已损坏或不完整，或不是 fedsite 备份。"
+        )
     return _verified(manifest_bytes, files, trust=trust)
 
 
@@ -212,7 +214,7 @@ def _unpack_entries(guard, folder, progress):
         _check_entry(entry, folder)
         if entry.size > shutil.disk_usage(folder).free - SPARE_DISK:
             raise ArchiveRefused(
-                f"解开 {entry.name} 需要 {entry.size / 1e6:.0f} MB，暂存目录 {folder.parent} "
+                f"解开 {entry.name} 需要 {size_text(entry.size)}，暂存目录 {folder.parent} "
                 "的剩余空间不够。如果备份没有问题，请把 TMPDIR 设到空间更大的磁盘上。"
             )
         guard.begin_entry()

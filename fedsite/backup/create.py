@@ -5,7 +5,6 @@ import importlib.metadata
 import platform
 import re
 import tempfile
-import time
 from pathlib import Path
 
 import django
@@ -14,7 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
-from . import BackupFailed, Progress, database, media, megabytes
+from . import BackupFailed, Progress, Stopwatch, database, media, size_text
 from .archive import MEDIA, ArchiveWriter, is_storage_name
 
 # fedsite-backup-20261203-023000.tar.gz, Beijing time; -2, -3 … for a second archive
@@ -24,7 +23,7 @@ ARCHIVE_NAME = re.compile(r"fedsite-backup-(\d{8}-\d{6})(?:-(\d+))?\.tar\.gz")
 
 def backup_create(*, folder, keep=None, report=print):
     """Write a new archive into `folder`; returns (its path, its manifest)."""
-    started = time.monotonic()
+    clock = Stopwatch()
     folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -33,22 +32,23 @@ def backup_create(*, folder, keep=None, report=print):
     connection = connections[DEFAULT_DB_ALIAS]
     dump = database.for_connection(connection)
     database.outside_transactions(connection)
-    report(
-        f"数据库：{connection.display_name} {connection.settings_dict['NAME']}（{dump.tools()}）"
-    )
+    name = connection.settings_dict["NAME"]
+    report(f"数据库：{connection.display_name} {name}（{dump.tools()}）")
     created = timezone.localtime()
     migrations = database.applied_migrations(connection)
     with tempfile.TemporaryDirectory(prefix="fedsite-backup-") as scratch:
         dumped = Path(scratch, dump.member)
         dump.dump(dumped)
         size = dumped.stat().st_size
-        report(f"数据库已导出：{megabytes(size)}，{time.monotonic() - started:.1f} 秒")
+        report(f"数据库已导出：{size_text(size)}（{clock.lap()}）")
         path = _new_path(folder, created)
         with ArchiveWriter(path) as writer:
             with dumped.open("rb") as file:
                 writer.add(dump.member, file, size)
             dumped.unlink()  # its space is needed no more
             stored = _add_media(writer, Progress(report))
+            packed = size_text(stored["bytes"])
+            report(f"媒体文件已打包：{stored['files']} 个，{packed}（{clock.lap()}）")
             manifest = writer.finish(
                 {
                     "created_at": created.isoformat(),
@@ -60,10 +60,7 @@ def backup_create(*, folder, keep=None, report=print):
                     "media": stored,
                 }
             )
-    report(
-        f"备份完成：{path}（{megabytes(path.stat().st_size)}，"
-        f"{time.monotonic() - started:.1f} 秒）"
-    )
+    report(f"备份完成：{path}（{size_text(path.stat().st_size)}，共用 {clock.total()}）")
     if keep:
         for old in rotate(folder, keep):
             report(f"已删除旧备份：{old.name}")
@@ -90,7 +87,7 @@ def _add_media(writer, progress):
             writer.add(MEDIA + name, file, size)
         count += 1
         total += size
-        progress(f"媒体文件：{done}/{len(names)}（{megabytes(total)}）", final=done == len(names))
+        progress(f"媒体文件：{done}/{len(names)}（{size_text(total)}）")
     return {
         "storage": settings.STORAGES["default"]["BACKEND"],
         "files": count,

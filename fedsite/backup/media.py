@@ -37,7 +37,7 @@ def _digest(storage, name):
     return digest.hexdigest()
 
 
-def make_match(wanted, staged_folder, storage=default_storage, progress=None):
+def make_match(wanted, staged_folder, progress=None, storage=default_storage):
     """Make `storage` hold exactly the files of `wanted` ({name: (size, sha256)}),
     their content taken from `staged_folder`/name: files already the same are kept,
     others written, files not in `wanted` deleted. Returns (written, deleted)."""

@@ -9,7 +9,6 @@ derived is rebuilt, and every cached page is made stale.
 """
 
 import tempfile
-import time
 from pathlib import Path
 
 from django.apps import apps
@@ -22,7 +21,16 @@ from django.db.migrations.executor import MigrationExecutor
 
 from ..cache import bump_site_generation
 from ..models import SiteProfile
-from . import ArchiveRefused, NotEmpty, Progress, database, media, megabytes, rebuilds
+from . import (
+    ArchiveRefused,
+    NotEmpty,
+    Progress,
+    Stopwatch,
+    database,
+    media,
+    rebuilds,
+    size_text,
+)
 from .archive import MEDIA, unpack
 
 # What `migrate` puts into an empty database: a database holding only these is empty.
@@ -41,11 +49,12 @@ def backup_restore(
 ):
     """Restore `archive`. Over a database or media storage with content only with
     `force`, or when `confirm(what is there)` says yes."""
-    started = time.monotonic()
+    clock = Stopwatch()
     connection = connections[DEFAULT_DB_ALIAS]
     dump = database.for_connection(connection)
     database.outside_transactions(connection)
-    report(f"数据库：{connection.display_name} {connection.settings_dict['NAME']}（{dump.tools()}）")
+    name = connection.settings_dict["NAME"]
+    report(f"数据库：{connection.display_name} {name}（{dump.tools()}）")
     present = content_of(connection)
     if present and not force and not (confirm and confirm(present)):
         raise NotEmpty(
@@ -54,25 +63,18 @@ def backup_restore(
         )
     with tempfile.TemporaryDirectory(prefix="fedsite-restore-") as scratch:
         scratch = Path(scratch)
-        unpacked = Progress(report)
-        sizes = [0, 0]
-
-        def counted(name, size):
-            sizes[0] += 1
-            sizes[1] += size
-            unpacked(f"已解开 {sizes[0]} 个文件（{megabytes(sizes[1])}）")
-
-        manifest = unpack(archive, scratch, trust=trust, progress=counted)
+        manifest = unpack(archive, scratch, trust=trust, progress=_Unpacking(report))
+        total = sum(item["size"] for item in manifest["files"])
         report(
-            f"备份已核对：制作于 {manifest.get('created_at')}，"
-            f"{len(manifest['files'])} 个文件，{megabytes(sizes[1])}"
+            f"备份已核对：制作于 {manifest.get('created_at')}，{len(manifest['files'])} 个文件，"
+            f"{size_text(total)}（{clock.lap()}）"
         )
         _check_fits(manifest, connection, dump)
         staged = scratch / dump.member
         dump.check(staged)
         dump.load(staged)
         staged.unlink()
-        report(f"数据库已恢复：{time.monotonic() - started:.1f} 秒")
+        report(f"数据库已恢复（{clock.lap()}）")
         try:
             ContentType.objects.clear_cache()  # ids may differ from the old database's
             _migrate(connection, report, stdout)
@@ -81,14 +83,28 @@ def backup_restore(
                 for item in manifest["files"]
                 if item["name"].startswith(MEDIA)
             }
-            written, deleted = media.make_match(wanted, scratch / "media", progress=Progress(report))
-            report(f"媒体文件：{len(wanted)} 个，写入 {written} 个，删除备份中没有的 {deleted} 个")
+            written, deleted = media.make_match(wanted, scratch / "media", Progress(report))
+            report(
+                f"媒体文件 {len(wanted)} 个：写入 {written} 个，删除备份中没有的 {deleted} 个"
+                f"（{clock.lap()}）"
+            )
             for command, arguments in rebuilds():
                 call_command(command, *arguments, stdout=stdout)
         finally:
             bump_site_generation()  # pages cached from the old data are stale everywhere
-    report(f"恢复完成：{time.monotonic() - started:.1f} 秒。所有人需要重新登录。")
+    report(f"恢复完成，共用 {clock.total()}。所有人需要重新登录。")
     return manifest
+
+
+class _Unpacking:
+    def __init__(self, report):
+        self.progress = Progress(report)
+        self.files = self.size = 0
+
+    def __call__(self, name, size):
+        self.files += 1
+        self.size += size
+        self.progress(f"已解开 {self.files} 个文件（{size_text(self.size)}）")
 
 
 def content_of(connection):

@@ -238,7 +238,8 @@ def test_restore_over_a_changed_site_asks_for_force_then_brings_back_the_backed_
     ArticleFactory(column=column, title="备份之后写的稿件")
     set_profile(address="新地址")
     uploader = logged_in(django_user_model.objects.get(username="bianji"))
-    uploader.post(reverse("ckeditor_upload"), {"upload": SimpleUploadedFile("新.png", image_bytes())})
+    picture = SimpleUploadedFile("新.png", image_bytes())
+    uploader.post(reverse("ckeditor_upload"), {"upload": picture})
 
     code, message = refused(archive)
 
@@ -385,9 +386,7 @@ def flipped(data, at):
     return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1 :]
 
 
-def test_an_archive_signed_with_another_key_is_refused_unless_trusted(
-    site_and_archive, tmp_path
-):
+def test_an_archive_signed_with_another_key_is_refused_unless_trusted(site_and_archive, tmp_path):
     with override_settings(SECRET_KEY="another-sites-key"):
         foreign = rewritten(site_and_archive, tmp_path)
 
@@ -415,9 +414,7 @@ def test_a_file_changed_after_the_backup_is_refused(site_and_archive, tmp_path):
     assert code == 3 and "校验和不符" in message
 
 
-def test_an_archive_from_the_other_kind_of_database_is_refused(
-    site_and_archive, tmp_path
-):
+def test_an_archive_from_the_other_kind_of_database_is_refused(site_and_archive, tmp_path):
     other = "sqlite" if ON_POSTGRESQL else "postgresql"
     archive = rewritten(site_and_archive, tmp_path, database={"vendor": other, "file": "x"})
 

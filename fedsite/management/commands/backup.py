@@ -7,7 +7,6 @@ from fedsite.backup import BackupError
 from fedsite.backup.create import backup_create
 
 
-
 def positive_int(text):
     value = int(text) if text.isdigit() else 0
     if value < 1:

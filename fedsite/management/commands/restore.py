@@ -46,7 +46,9 @@ class Command(BaseCommand):
                 self.stdout.write(line)
 
         def confirm(present):
-            self.stdout.write(f"数据库或媒体存储中已有内容（{present}），恢复会全部替换为备份的内容。")
+            self.stdout.write(
+                f"数据库或媒体存储中已有内容（{present}），恢复会全部替换为备份的内容。"
+            )
             try:
                 return input("输入 yes 继续：").strip().lower() == "yes"
             except EOFError:  # no terminal to answer from
