@@ -14,11 +14,11 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from . import BackupFailed, Progress, Stopwatch, database, media, size_text
-from .archive import MEDIA, ArchiveWriter, is_storage_name
+from .archive import MEDIA, SUFFIX, ArchiveWriter, is_storage_name
 
-# fedsite-backup-20261203-023000.tar.gz, Beijing time; -2, -3 … for a second archive
+# fedsite-backup-20261203-023000.tar, Beijing time; -2, -3 … for a second archive
 # made in the same second.
-ARCHIVE_NAME = re.compile(r"fedsite-backup-(\d{8}-\d{6})(?:-(\d+))?\.tar\.gz")
+ARCHIVE_NAME = re.compile(r"fedsite-backup-(\d{8}-\d{6})(?:-(\d+))?\.tar")
 
 
 def backup_create(*, folder, keep=None, report=print):
@@ -105,11 +105,11 @@ def _version(package):
 
 def _new_path(folder, created):
     stem = f"fedsite-backup-{created:%Y%m%d-%H%M%S}"
-    path = folder / f"{stem}.tar.gz"
+    path = folder / f"{stem}{SUFFIX}"
     number = 1
     while path.exists():
         number += 1
-        path = folder / f"{stem}-{number}.tar.gz"
+        path = folder / f"{stem}-{number}{SUFFIX}"
     return path
 
 

@@ -70,10 +70,9 @@ def backup_restore(
             f"{size_text(total)}（{clock.lap()}）"
         )
         _check_fits(manifest, connection, dump)
-        staged = scratch / dump.member
-        dump.check(staged)
+        staged = dump.prepare(scratch / dump.member)
         dump.load(staged)
-        staged.unlink()
+        staged.unlink()  # its space is needed no more
         report(f"数据库已恢复（{clock.lap()}）")
         try:
             ContentType.objects.clear_cache()  # ids may differ from the old database's

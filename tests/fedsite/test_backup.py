@@ -35,6 +35,7 @@ from django.urls import reverse
 from fedsite import cache
 from fedsite.backup import BackupFailed
 from fedsite.backup.archive import ArchiveWriter
+from fedsite.backup.create import archives_in
 from fedsite.backup.database import find_pg_tool
 from fedsite.models import ErrorReport, ExternalLink
 from news.models import Article, ReviewEvent
@@ -78,7 +79,7 @@ def backup(folder, *options):
 
 
 def newest_archive(folder):
-    return sorted(folder.glob("fedsite-backup-*.tar.gz"))[-1]
+    return archives_in(folder)[-1]
 
 
 def restore(archive, *options):
@@ -287,7 +288,7 @@ def test_the_archive_holds_the_database_the_media_and_a_manifest_of_both(
         manifest = json.load(tar.extractfile("manifest.json"))
     assert archive.stat().st_mode & 0o777 == 0o600  # password hashes and drafts inside
     assert names[-1] == "manifest.json"
-    assert names[0] == ("database.pgdump" if ON_POSTGRESQL else "database.sqlite3")
+    assert names[0] == ("database.pgdump" if ON_POSTGRESQL else "database.sqlite3.gz")
     assert manifest["database"]["vendor"] == connection.vendor
     assert "0001_initial" in manifest["migrations"]["stats"]
     assert manifest["django_version"].startswith("5.2")
@@ -299,14 +300,14 @@ def test_the_archive_holds_the_database_the_media_and_a_manifest_of_both(
 
 def test_keep_removes_the_oldest_archives_and_nothing_else(tmp_path):
     (tmp_path / "说明.txt").write_text("备份目录")
-    (tmp_path / "fedsite-backup-手工.tar.gz").write_bytes(b"not ours to delete")
+    (tmp_path / "fedsite-backup-手工.tar").write_bytes(b"not ours to delete")
     for _ in range(3):
         said = backup(tmp_path, "--keep", "2")
 
-    archives = sorted(tmp_path.glob("fedsite-backup-2*.tar.gz"))
-    assert len(archives) == 2
+    archives = archives_in(tmp_path)
+    assert len(archives) == 2 == len(list(tmp_path.glob("fedsite-backup-2*.tar")))
     assert "已删除旧备份" in said
-    assert (tmp_path / "说明.txt").exists() and (tmp_path / "fedsite-backup-手工.tar.gz").exists()
+    assert (tmp_path / "说明.txt").exists() and (tmp_path / "fedsite-backup-手工.tar").exists()
     assert not list(tmp_path.glob(".*partial"))
 
 

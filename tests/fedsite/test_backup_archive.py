@@ -4,6 +4,7 @@ memory, and refuses with a Chinese message that says why. The archives here are
 built with tarfile by hand, as an attacker would; the commands' own refusals of
 damaged, foreign and tampered archives are in test_backup.py."""
 
+import gzip
 import io
 import json
 import tarfile
@@ -14,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from fedsite.backup import ArchiveRefused
-from fedsite.backup.archive import MAX_HEADER_BYTES, unpack
+from fedsite.backup.archive import MAX_HEADER_BYTES, gunzip, unpack
 
 DATABASE = b"SQLite format 3\x00" + b"\x00" * 1000
 
@@ -128,6 +129,20 @@ def test_a_compression_bomb_is_refused_before_it_fills_the_disk(tmp_path, folder
         unpack(archive, folder)
 
     assert sum(path.stat().st_size for path in folder.rglob("*") if path.is_file()) < size
+
+
+def test_a_compressed_database_that_is_a_bomb_is_refused(tmp_path):
+    """The database part of a SQLite archive is gzip-compressed; restored with --trust
+    from an archive nobody vouches for, its decompression is watched the same way."""
+    bomb = tmp_path / "database.sqlite3.gz"
+    with gzip.open(bomb, "wb", compresslevel=9) as out:
+        for _ in range(128):
+            out.write(bytes(1 << 20))
+
+    with pytest.raises(ArchiveRefused, match="压缩炸弹"):
+        gunzip(bomb, tmp_path / "database.sqlite3")
+
+    assert (tmp_path / "database.sqlite3").stat().st_size < 128 << 20
 
 
 def test_an_entry_larger_than_the_free_disk_is_refused_before_anything_is_written(tmp_path, folder):

@@ -16,7 +16,7 @@ def positive_int(text):
 
 class Command(BaseCommand):
     help = (
-        "备份：数据库和全部媒体文件存为一个带时间戳的归档（fedsite-backup-年月日-时分秒.tar.gz），"
+        "备份：数据库和全部媒体文件存为一个带时间戳的归档（fedsite-backup-年月日-时分秒.tar），"
         "可在网站运行时进行。README“备份”一节说明多久运行一次、副本放在哪里。"
     )
     epilog = "退出码：0 完成；1 失败（缺少工具、数据库或磁盘出错），未留下不完整的归档。"

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         return parser
 
     def add_arguments(self, parser):
-        parser.add_argument("archive", metavar="ARCHIVE", help="备份归档（.tar.gz）的路径")
+        parser.add_argument(
+            "archive", metavar="ARCHIVE", help="备份归档（fedsite-backup-….tar）的路径"
+        )
         parser.add_argument(
             "--force",
             action="store_true",
