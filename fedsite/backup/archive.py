@@ -159,7 +159,7 @@ def _signature(manifest, key):
     return salted_hmac(_SIGNATURE_SALT, _canonical(manifest), secret=key, algorithm="sha256")
 
 
-def _signed_here(manifest):
+def signed_here(manifest):
     given = manifest.get("signature")
     if not isinstance(given, str):
         return False
@@ -346,7 +346,7 @@ def _verified(data, files, *, trust):
             f"这份备份的格式（第 {version} 版）比本程序认识的（第 {FORMAT_VERSION} 版）新，"
             "请先把网站程序升级到制作备份时的版本。"
         )
-    if not _signed_here(manifest) and not trust:
+    if not signed_here(manifest) and not trust:
         raise ArchiveRefused(
             "这份备份的签名与本网站的密钥（DJANGO_SECRET_KEY）不符：它是在别的网站或用别的密钥制作的，"
             "或者制作后被改动过。确认它来自可靠的来源（例如换了密钥的本站旧服务器）后，"

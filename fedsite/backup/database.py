@@ -14,6 +14,7 @@ Sessions are left out of both: they are secrets (a stolen archive would carry li
 logins) and expire anyway. After a restore, everyone signs in again.
 """
 
+import contextlib
 import glob
 import gzip
 import os
@@ -136,7 +137,7 @@ def _tool_version(path):
         result = subprocess.run(
             [path, "--version"], capture_output=True, text=True, timeout=30, check=False
         )
-    except OSError:
+    except (OSError, subprocess.TimeoutExpired):
         return None
     match = _VERSION.search(result.stdout)
     return (int(match[1]), int(match[2] or 0)) if match else None
@@ -206,11 +207,10 @@ class PostgresDump:
 
     def dump(self, path):
         pg_dump, _version = self._client("pg_dump")
-        # -Z0: the archive is compressed once, as a whole (fedsite.archive).
+        # The custom format compresses each table's data (zlib, pg_dump's default).
         command, env = self._command(
             pg_dump,
             "--format=custom",
-            "--compress=0",
             f"--file={path}",
             f"--exclude-table-data={Session._meta.db_table}",
         )
@@ -242,8 +242,6 @@ class PostgresDump:
         with tempfile.TemporaryDirectory(prefix="fedsite-pg-") as folder:
             drop_file = Path(folder, "drop.sql")
             drop_file.write_text(drop, encoding="utf-8")
-            restore_errors = Path(folder, "pg_restore.log").open("w+b")
-            psql_errors = Path(folder, "psql.log").open("w+b")
             command, env = self._command(
                 psql,
                 "--no-psqlrc",
@@ -253,37 +251,20 @@ class PostgresDump:
                 f"--file={drop_file}",
                 "--file=-",
             )
-            loader = subprocess.Popen(
-                command,
-                env=env,
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=psql_errors,
-            )
-            script = subprocess.Popen(
-                [pg_restore, "--no-owner", "--no-privileges", "--file=-", str(path)],
-                stdout=subprocess.PIPE,
-                stderr=restore_errors,
-            )
-            try:
-                while chunk := script.stdout.read(1 << 20):
-                    loader.stdin.write(chunk)
-                finished = script.wait() == 0
-            except BrokenPipeError:  # psql stopped at an error: its log says which
-                finished = False
-            if finished:
-                loader.stdin.close()
-                loader.wait()
-            else:
-                loader.kill()
-                loader.wait()
-                script.kill()
-                script.wait()
-            if not finished or loader.returncode:
-                restore_errors.seek(0)
-                psql_errors.seek(0)
-                said = (psql_errors.read() + restore_errors.read()).decode(errors="replace")
-                raise BackupFailed(f"恢复数据库失败，数据库未改动：{said.strip()[-2000:]}")
+            with Path(folder, "errors.log").open("w+b") as errors:
+                loaded = _pipe(
+                    [pg_restore, "--no-owner", "--no-privileges", "--file=-", str(path)],
+                    (command, env),
+                    errors,
+                )
+                if not loaded:
+                    errors.seek(0)
+                    said = errors.read().decode(errors="replace").strip()[-2000:]
+        if not loaded:
+            if "lock timeout" in said:
+                said = "数据表被正在运行的应用服务器占用，请先停止它们"
+                said += "（systemctl stop fedsite.target）。"
+            raise BackupFailed(f"恢复数据库失败，数据库未改动：{said}")
 
     def _drop_statements(self):
         """Statements that empty our schema: its tables (their sequences, indexes,
@@ -309,6 +290,33 @@ class PostgresDump:
             if names:
                 statements.append(f"DROP {kind} IF EXISTS {', '.join(names)} CASCADE;")
         return "\n".join(statements) + "\n"
+
+
+def _pipe(producer, consumer, errors):
+    """Run `producer` into `consumer` ((command, environment)), both writing their
+    errors to `errors`; whether both succeeded. The consumer's input is closed (letting
+    it finish) only once the producer has exited cleanly; otherwise it is killed."""
+    command, env = consumer
+    loader = subprocess.Popen(
+        command, env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors
+    )
+    script = subprocess.Popen(producer, stdout=subprocess.PIPE, stderr=errors)
+    try:
+        while chunk := script.stdout.read(1 << 20):
+            loader.stdin.write(chunk)
+        finished = script.wait() == 0
+        if finished:
+            loader.stdin.close()
+    except BrokenPipeError:  # the consumer stopped at an error; its message says which
+        finished = False
+    if not finished:
+        loader.kill()
+        script.kill()
+        with contextlib.suppress(BrokenPipeError):
+            loader.stdin.close()
+    script.wait()
+    script.stdout.close()
+    return loader.wait() == 0 and finished
 
 
 def _run(command, env, failure):

@@ -31,7 +31,7 @@ from . import (
     rebuilds,
     size_text,
 )
-from .archive import MEDIA, unpack
+from .archive import MEDIA, signed_here, unpack
 
 # What `migrate` puts into an empty database: a database holding only these is empty.
 # Sessions are never restored (fedsite.backup.database), so they count for nothing.
@@ -69,6 +69,8 @@ def backup_restore(
             f"备份已核对：制作于 {manifest.get('created_at')}，{len(manifest['files'])} 个文件，"
             f"{size_text(total)}（{clock.lap()}）"
         )
+        if not signed_here(manifest):
+            report("注意：这份备份不是用本网站的密钥签名的，按 --trust 恢复。")
         _check_fits(manifest, connection, dump)
         staged = dump.prepare(scratch / dump.member)
         dump.load(staged)

@@ -395,7 +395,8 @@ def test_an_archive_signed_with_another_key_is_refused_unless_trusted(site_and_a
 
     assert code == 3 and "DJANGO_SECRET_KEY" in message and "--trust" in message
     # A server whose key was changed (or lost) can still be restored, when told.
-    restore(foreign, "--force", "--trust")
+    said = restore(foreign, "--force", "--trust")
+    assert "不是用本网站的密钥签名的" in said
     assert Article.objects.count() == 1
 
 
