@@ -263,6 +263,12 @@ MEDIA_ORIGIN = (
     f"{urlsplit(MEDIA_URL).scheme}://{urlsplit(MEDIA_URL).netloc}" if "//" in MEDIA_URL else None
 )
 
+# Backups (README, "Backups"): where `manage.py backup` writes its archives, and
+# the folder of pg_dump/pg_restore/psql when they are not on the PATH or in Debian's
+# /usr/lib/postgresql/<version>/bin.
+BACKUP_DIR = Path(os.environ.get("FEDSITE_BACKUP_DIR", BASE_DIR / "backups"))
+BACKUP_PG_BINDIR = os.environ.get("FEDSITE_PG_BINDIR", "")
+
 # Uploads: editor images and cover images. Checked by content in fedsite.uploads.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -9,7 +9,7 @@ class NewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from fedsite import cache
+        from fedsite import backup, cache
         from fedsite.text import clean_text_fields_on_save
         from fedsite.uploads import strip_images_on_save
 
@@ -30,6 +30,8 @@ class NewsConfig(AppConfig):
         # No control characters in stored text; no metadata in stored images (issue 9).
         clean_text_fields_on_save(self)
         strip_images_on_save(self)
+        # A restored archive made before the search index existed has it empty.
+        backup.rebuild_after_restore("rebuild_search_index", "--missing")
 
 
 def _close_gap(sender, instance, using, **kwargs):
