@@ -1,0 +1,2 @@
+"""Running fedsite as production does, on this machine: `make stack`, `make faults`,
+`make soak` (README, "Deploying"). Not part of the site."""

@@ -1,0 +1,458 @@
+"""The production stack on this machine (issue 12; README, "Deploying").
+
+`make stack` (`python -m scripts.stack start`) runs what a server runs, from the
+files in deploy/: Debian's nginx on 127.0.0.1:PORT, an instance of its own (pid file,
+logs, temporary files and micro-cache under the run directory, .stack/), in front of
+two gunicorn app servers on 127.0.0.1:PORT+1 and PORT+2 (STACK_APP_PORTS chooses
+others), both serving fedsite with the environment's DATABASE_URL and REDIS_URL. It
+first migrates, fills in any missing search index and, on a database without
+articles, loads the demo content (no accounts); `make stack` has collected the static
+files. `make stack-stop` (`stop`) stops what the pid files name, and only a process
+whose command line still names this run directory: nothing else, whatever its name.
+
+`render --out DIR` fills in deploy/nginx's two included files for a server.
+"""
+
+import argparse
+import json
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEPLOY = ROOT / "deploy"
+HOST = "127.0.0.1"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+BROTLI_MODULES = [
+    Path("/usr/lib/nginx/modules/ngx_http_brotli_filter_module.so"),
+    Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"),
+]
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+START_TIMEOUT = 60  # seconds for an app server to answer /healthz
+
+
+class StackError(Exception):
+    """What went wrong, in words for the person who typed `make stack`."""
+
+
+def fill(template, values):
+    """A deploy/ template with its @NAME@ placeholders filled in; every one must be."""
+    text = Path(template).read_text(encoding="utf-8")
+    for name, value in values.items():
+        text = text.replace(f"@{name}@", str(value))
+    if "@" in "".join(line.split("#")[0] for line in text.splitlines()):
+        raise StackError(f"{template} 里还有没有填写的 @名称@")
+    return text
+
+
+def upstream_lines(addresses):
+    return "\n".join(f"    server {address} max_fails=3 fail_timeout=10s;" for address in addresses)
+
+
+def render_fedsite_parts(out, *, app_addresses, static_root, media_root, cache_dir):
+    """The two files a server's nginx includes, filled in, written into `out`."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    http = fill(
+        DEPLOY / "nginx" / "fedsite-http.conf",
+        {"APP_SERVERS": upstream_lines(app_addresses), "CACHE_DIR": cache_dir},
+    )
+    locations = fill(
+        DEPLOY / "nginx" / "fedsite-locations.conf",
+        {"STATIC_ROOT": str(static_root).rstrip("/"), "MEDIA_ROOT": str(media_root).rstrip("/")},
+    )
+    (out / "fedsite-http.conf").write_text(http, encoding="utf-8")
+    (out / "fedsite-locations.conf").write_text(locations, encoding="utf-8")
+    shutil.copyfile(DEPLOY / "nginx" / "fedsite-brotli.conf", out / "fedsite-brotli.conf")
+
+
+def port_is_free(port):
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def http_get(url, timeout=5, headers=None):
+    """(status, headers, body) of a GET; an HTTP error status is an answer too."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def alive_and_ours(pid, marker):
+    """Whether `pid` runs and its command line names `marker` (the run directory): a
+    pid file left behind by a crash may name a process that is no longer ours."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return marker in cmdline
+
+
+def read_pid(path):
+    try:
+        return int(Path(path).read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def wait_until(condition, timeout, interval=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return condition()
+
+
+class Stack:
+    """nginx in front of the app servers, run from `run_dir`, stopped by its pid files.
+
+    `environment` is what the app servers (and the preparation) see; the stack adds
+    the production settings of this machine (DEBUG off, nginx serving /media/, plain
+    HTTP on 127.0.0.1)."""
+
+    def __init__(self, run_dir, port, app_ports, environment=None, workers=2):
+        self.run_dir = Path(run_dir).resolve()
+        self.port = port
+        self.app_ports = list(app_ports)
+        self.workers = workers
+        self.environment = self._app_environment(dict(environment or os.environ))
+
+    # -- addresses ---------------------------------------------------------------------
+
+    def url(self, path="/"):
+        return f"http://{HOST}:{self.port}{path}"
+
+    def app_url(self, index, path="/"):
+        return f"http://{HOST}:{self.app_ports[index]}{path}"
+
+    @property
+    def logs(self):
+        return self.run_dir / "logs"
+
+    def _pid_file(self, name):
+        return self.run_dir / f"{name}.pid"
+
+    def _app_pid_files(self):
+        return sorted(self.run_dir.glob("gunicorn-*.pid"))
+
+    # -- settings ----------------------------------------------------------------------
+
+    @staticmethod
+    def _app_environment(environment):
+        def default(name, value):
+            if not environment.get(name, "").strip():
+                environment[name] = value
+
+        environment["DJANGO_SETTINGS_MODULE"] = "fedsite.settings"
+        environment["DJANGO_DEBUG"] = "false"
+        environment["DJANGO_SERVE_MEDIA"] = "false"  # nginx serves /media/
+        environment["PYTHONPATH"] = str(ROOT)
+        default("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+        default("DJANGO_SECURE_COOKIES", "false")  # plain HTTP on this machine
+        default("REDIS_URL", DEFAULT_REDIS_URL)
+        return environment
+
+    def settings(self):
+        """STATIC_ROOT and MEDIA_ROOT as the app servers will see them."""
+        code = (
+            "import json; from django.conf import settings as s; "
+            "print(json.dumps([str(s.STATIC_ROOT), str(s.MEDIA_ROOT)]))"
+        )
+        result = self._manage_python(["-c", code], capture=True)
+        static_root, media_root = json.loads(result.stdout.strip().splitlines()[-1])
+        return Path(static_root), Path(media_root)
+
+    # -- starting ----------------------------------------------------------------------
+
+    def start(self, prepare=True, demo=True):
+        if self.running():
+            raise StackError(f"{self.run_dir} 的服务已在运行；先运行 make stack-stop")
+        self._check_prerequisites()
+        for folder in ("logs", "tmp", "cache"):
+            (self.run_dir / folder).mkdir(parents=True, exist_ok=True)
+        static_root, media_root = self.settings()
+        if prepare:
+            self.prepare(static_root, demo=demo)
+        media_root.mkdir(parents=True, exist_ok=True)
+        self._write_nginx_config(static_root, media_root)
+        try:
+            for port in self.app_ports:
+                self._start_app_server(port)
+            for index in range(len(self.app_ports)):
+                self._wait_for_app_server(index)
+            self._start_nginx()
+        except BaseException:
+            self.stop(quiet=True)
+            raise
+        return self
+
+    def _check_prerequisites(self):
+        if not Path(NGINX).exists():
+            raise StackError("找不到 nginx。Debian/Ubuntu 上安装：apt-get install -y nginx")
+        for port in [self.port, *self.app_ports]:
+            if not port_is_free(port):
+                raise StackError(f"127.0.0.1:{port} 已被占用；用 PORT 或 STACK_APP_PORTS 换一个")
+        import redis
+
+        url = self.environment["REDIS_URL"]
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=2).ping()
+        except redis.RedisError as error:
+            raise StackError(
+                f"连不上 Redis（{url}）：{error}。两台应用服务器要共用一个缓存："
+                "安装并启动 redis-server（apt-get install -y redis-server），或设置 REDIS_URL"
+            ) from error
+
+    def prepare(self, static_root, demo=True):
+        """Migrate, fill in any missing search index, collect static files if they are
+        not, and load the demo content into a database without articles."""
+        self._manage(["migrate", "--noinput", "--verbosity", "0"])
+        self._manage(["rebuild_search_index", "--missing"])
+        if not (static_root / "staticfiles.json").exists():
+            print("collectstatic ……", flush=True)
+            self._manage(["collectstatic", "--noinput", "--verbosity", "0"])
+        if demo:
+            empty = (
+                self._manage_python(
+                    ["-c", "from news.models import Article; print(Article.objects.exists())"],
+                    capture=True,
+                )
+                .stdout.strip()
+                .endswith("False")
+            )
+            if empty:
+                self._manage(["load_demo_content"])
+                self._manage(["load_demo_stats"])
+
+    def _manage(self, arguments):
+        self._run([sys.executable, str(ROOT / "manage.py"), *arguments])
+
+    def _manage_python(self, arguments, capture=False):
+        preamble = "import django; django.setup(); "
+        if arguments[:1] == ["-c"]:
+            arguments = ["-c", preamble + arguments[1]]
+        return self._run([sys.executable, *arguments], capture=capture)
+
+    def _run(self, command, capture=False):
+        result = subprocess.run(
+            command, cwd=ROOT, env=self.environment, capture_output=capture, text=True
+        )
+        if result.returncode != 0:
+            detail = (result.stderr or "").strip().splitlines()[-5:] if capture else []
+            raise StackError(f"命令失败：{' '.join(command[1:3])}\n" + "\n".join(detail))
+        return result
+
+    def _write_nginx_config(self, static_root, media_root):
+        render_fedsite_parts(
+            self.run_dir,
+            app_addresses=[f"{HOST}:{port}" for port in self.app_ports],
+            static_root=static_root,
+            media_root=media_root,
+            cache_dir=self.run_dir / "cache",
+        )
+        brotli = all(module.exists() for module in BROTLI_MODULES)
+        modules = "".join(f"load_module {module};\n" for module in BROTLI_MODULES if brotli)
+        config = fill(
+            DEPLOY / "nginx" / "stack.conf",
+            {
+                "MODULES": modules,
+                "USER": self._nginx_user(),
+                "RUN_DIR": self.run_dir,
+                "LISTEN": f"{HOST}:{self.port}",
+                "BROTLI": f"        include {self.run_dir}/fedsite-brotli.conf;" if brotli else "",
+            },
+        )
+        (self.run_dir / "nginx.conf").write_text(config, encoding="utf-8")
+
+    @staticmethod
+    def _nginx_user():
+        """Started by root, nginx's workers would run as nobody; as Debian's own nginx
+        does, they run as www-data (which must be able to read the static and media
+        folders). Started by anyone else, they run as that user."""
+        if os.geteuid() != 0:
+            return ""
+        try:
+            pwd.getpwnam("www-data")
+        except KeyError:
+            return "user nobody;"
+        return "user www-data;"
+
+    def _start_app_server(self, port):
+        log = open(self.logs / f"gunicorn-{port}.log", "ab")
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            str(DEPLOY / "gunicorn.conf.py"),
+            f"--bind={HOST}:{port}",
+            f"--workers={self.workers}",
+            f"--pid={self._pid_file(f'gunicorn-{port}')}",
+        ]
+        # Its own session: a Ctrl-C in the terminal does not reach it; stop() does.
+        with log:
+            subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=self.environment,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def _wait_for_app_server(self, index):
+        port = self.app_ports[index]
+
+        def healthy():
+            try:
+                return http_get(self.app_url(index, "/healthz"), timeout=5)[0] == 200
+            except OSError:
+                return False
+
+        if not wait_until(healthy, START_TIMEOUT, interval=0.2):
+            log = self.logs / f"gunicorn-{port}.log"
+            tail = "\n".join(log.read_text(errors="replace").splitlines()[-15:])
+            raise StackError(f"应用服务器 127.0.0.1:{port} 没有通过 /healthz，日志 {log}：\n{tail}")
+
+    def _nginx_command(self, *extra):
+        return [
+            NGINX,
+            "-p",
+            f"{self.run_dir}/",
+            "-c",
+            str(self.run_dir / "nginx.conf"),
+            "-e",
+            str(self.logs / "nginx-error.log"),
+            *extra,
+        ]
+
+    def _start_nginx(self):
+        test = subprocess.run(self._nginx_command("-t", "-q"), capture_output=True, text=True)
+        if test.returncode != 0:
+            raise StackError(f"nginx 配置有误：\n{test.stderr.strip()}")
+        subprocess.run(self._nginx_command(), check=True, stdin=subprocess.DEVNULL)
+
+        def answering():
+            try:
+                return http_get(self.url("/healthz"), timeout=5)[0] == 200
+            except OSError:
+                return False
+
+        if not wait_until(answering, 15):
+            raise StackError(f"nginx 没有在 127.0.0.1:{self.port} 应答，见 {self.logs}")
+
+    # -- stopping ----------------------------------------------------------------------
+
+    def running(self):
+        files = [self._pid_file("nginx"), *self._app_pid_files()]
+        return [
+            path
+            for path in files
+            if (pid := read_pid(path)) and alive_and_ours(pid, str(self.run_dir))
+        ]
+
+    def stop(self, quiet=False):
+        """Stop nginx, then the app servers, each by the pid in its file; a process
+        that does not stop in 15 s is killed with its process group (its workers)."""
+        stopped = []
+        targets = [(self._pid_file("nginx"), signal.SIGQUIT, "nginx")]
+        targets += [(path, signal.SIGTERM, path.stem) for path in self._app_pid_files()]
+        for path, stop_signal, name in targets:
+            pid = read_pid(path)
+            if pid and alive_and_ours(pid, str(self.run_dir)):
+                os.kill(pid, stop_signal)
+                if not wait_until(lambda pid=pid: not alive_and_ours(pid, str(self.run_dir)), 15):
+                    os.killpg(pid, signal.SIGKILL)
+                    wait_until(lambda pid=pid: not alive_and_ours(pid, str(self.run_dir)), 5)
+                stopped.append(f"{name}（{pid}）")
+            path.unlink(missing_ok=True)
+        if not quiet:
+            print("已停止：" + "、".join(stopped) if stopped else "没有在运行的服务")
+        return stopped
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop(quiet=True)
+
+
+def stack_from_environment(run_dir=None):
+    port = int(os.environ.get("PORT") or 8000)
+    ports = [int(p) for p in os.environ.get("STACK_APP_PORTS", "").replace(",", " ").split()]
+    return Stack(
+        run_dir or os.environ.get("STACK_DIR") or ROOT / ".stack",
+        port,
+        ports or [port + 1, port + 2],
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="在本机运行生产环境：nginx 和两台 gunicorn")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("start", help="启动（make stack）")
+    commands.add_parser("stop", help="停止（make stack-stop）")
+    commands.add_parser("status", help="列出正在运行的进程")
+    render = commands.add_parser("render", help="为服务器生成 nginx 的两个 fedsite 配置文件")
+    render.add_argument("--out", required=True, help="写入的目录，例如 /etc/nginx/fedsite")
+    render.add_argument("--app", action="append", help="应用服务器地址，默认 :8001 和 :8002")
+    render.add_argument("--static-root", default="/srv/fedsite/staticfiles")
+    render.add_argument("--media-root", default="/srv/fedsite/media")
+    render.add_argument("--cache-dir", default="/var/cache/nginx/fedsite")
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command == "render":
+            render_fedsite_parts(
+                args.out,
+                app_addresses=args.app or ["127.0.0.1:8001", "127.0.0.1:8002"],
+                static_root=args.static_root,
+                media_root=args.media_root,
+                cache_dir=args.cache_dir,
+            )
+            print(f"已写入 {args.out}/ 下的 fedsite-http.conf、fedsite-locations.conf 等")
+            return
+        stack = stack_from_environment()
+        if args.command == "stop":
+            stack.stop()
+        elif args.command == "status":
+            running = stack.running()
+            print("\n".join(f"{path.stem}：{read_pid(path)}" for path in running) or "没有在运行")
+        else:
+            stack.start()
+            admin = stack.environment.get("DJANGO_ADMIN_PATH", "").strip("/") or "admin"
+            print(f"网站：{stack.url()}   后台：{stack.url(f'/{admin}/')}")
+            servers = "、".join(f"{HOST}:{port}" for port in stack.app_ports)
+            print(f"应用服务器：{servers}；日志：{stack.logs}")
+            print("停止：make stack-stop")
+    except StackError as error:
+        print(error, file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
