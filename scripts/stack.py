@@ -126,6 +126,118 @@ def wait_until(condition, timeout, interval=0.1):
     return condition()
 
 
+def app_environment(base, **overrides):
+    """The environment of an app server on this machine: `base` with production's
+    settings (DEBUG off, nginx serving /media/) and what plain HTTP on 127.0.0.1
+    needs (cookies not marked Secure), unless `base` says otherwise."""
+    environment = {**base, **overrides}
+    environment["DJANGO_SETTINGS_MODULE"] = "fedsite.settings"
+    environment["DJANGO_DEBUG"] = "false"
+    environment["DJANGO_SERVE_MEDIA"] = "false"
+    environment["PYTHONPATH"] = str(ROOT)
+    for name, value in {
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_COOKIES": "false",
+    }.items():
+        if not environment.get(name, "").strip():
+            environment[name] = value
+    return environment
+
+
+def stop_process(pid_file, stop_signal, marker, timeout=15):
+    """Stop the process a pid file names, if it is still ours (its command line names
+    `marker`); one that does not stop within `timeout` seconds is killed with its
+    process group (its workers). Returns the pid stopped, or None."""
+    pid_file = Path(pid_file)
+    pid = read_pid(pid_file)
+    if not (pid and alive_and_ours(pid, marker)):
+        pid_file.unlink(missing_ok=True)
+        return None
+    os.kill(pid, stop_signal)
+    if not wait_until(lambda: not alive_and_ours(pid, marker), timeout):
+        os.killpg(pid, signal.SIGKILL)
+        wait_until(lambda: not alive_and_ours(pid, marker), 5)
+    pid_file.unlink(missing_ok=True)
+    return pid
+
+
+class AppServer:
+    """One gunicorn app server on 127.0.0.1:`port` with deploy/gunicorn.conf.py, its
+    pid file and log under `run_dir`."""
+
+    def __init__(self, port, run_dir, environment, workers=2):
+        self.port = port
+        self.run_dir = Path(run_dir).resolve()
+        self.environment = environment
+        self.workers = workers
+        self.pid_file = self.run_dir / f"gunicorn-{port}.pid"
+        self.log = self.run_dir / "logs" / f"gunicorn-{port}.log"
+        self.process = None
+
+    def url(self, path="/"):
+        return f"http://{HOST}:{self.port}{path}"
+
+    def start(self):
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            str(DEPLOY / "gunicorn.conf.py"),
+            f"--bind={HOST}:{self.port}",
+            f"--workers={self.workers}",
+            f"--pid={self.pid_file}",
+        ]
+        # Its own session: a Ctrl-C in the terminal does not reach it; stop() does.
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                command,
+                cwd=ROOT,
+                env=self.environment,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        return self
+
+    def wait(self, ready=lambda status: True, timeout=START_TIMEOUT):
+        """Until /healthz gives a status `ready` accepts (any answer, by default)."""
+
+        def answered():
+            try:
+                return ready(http_get(self.url("/healthz"), timeout=5)[0])
+            except OSError:
+                return False
+
+        if not wait_until(answered, timeout, interval=0.2):
+            tail = "\n".join(self.log.read_text(errors="replace").splitlines()[-15:])
+            raise StackError(f"应用服务器 {HOST}:{self.port} 没有就绪，日志 {self.log}：\n{tail}")
+        return self
+
+    def pid(self):
+        return read_pid(self.pid_file)
+
+    def stop(self):
+        stopped = stop_process(self.pid_file, signal.SIGTERM, marker=str(self.run_dir))
+        if self.process is not None and self.process.poll() is None:
+            # Stopped before it wrote its pid file (it failed to boot, or was interrupted).
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=5)
+        return stopped
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
 class Stack:
     """nginx in front of the app servers, run from `run_dir`, stopped by its pid files.
 
@@ -138,7 +250,10 @@ class Stack:
         self.port = port
         self.app_ports = list(app_ports)
         self.workers = workers
-        self.environment = self._app_environment(dict(environment or os.environ))
+        self.environment = app_environment(environment or os.environ)
+        self.environment.setdefault("REDIS_URL", DEFAULT_REDIS_URL)
+        if not self.environment["REDIS_URL"].strip():
+            self.environment["REDIS_URL"] = DEFAULT_REDIS_URL
 
     # -- addresses ---------------------------------------------------------------------
 
@@ -158,22 +273,10 @@ class Stack:
     def _app_pid_files(self):
         return sorted(self.run_dir.glob("gunicorn-*.pid"))
 
+    def app_server(self, port):
+        return AppServer(port, self.run_dir, self.environment, workers=self.workers)
+
     # -- settings ----------------------------------------------------------------------
-
-    @staticmethod
-    def _app_environment(environment):
-        def default(name, value):
-            if not environment.get(name, "").strip():
-                environment[name] = value
-
-        environment["DJANGO_SETTINGS_MODULE"] = "fedsite.settings"
-        environment["DJANGO_DEBUG"] = "false"
-        environment["DJANGO_SERVE_MEDIA"] = "false"  # nginx serves /media/
-        environment["PYTHONPATH"] = str(ROOT)
-        default("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
-        default("DJANGO_SECURE_COOKIES", "false")  # plain HTTP on this machine
-        default("REDIS_URL", DEFAULT_REDIS_URL)
-        return environment
 
     def settings(self):
         """STATIC_ROOT and MEDIA_ROOT as the app servers will see them."""
@@ -198,14 +301,17 @@ class Stack:
             self.prepare(static_root, demo=demo)
         media_root.mkdir(parents=True, exist_ok=True)
         self._write_nginx_config(static_root, media_root)
+        servers = [self.app_server(port) for port in self.app_ports]
         try:
-            for port in self.app_ports:
-                self._start_app_server(port)
-            for index in range(len(self.app_ports)):
-                self._wait_for_app_server(index)
+            for server in servers:
+                server.start()
+            for server in servers:
+                server.wait(lambda status: status == 200)
             self._start_nginx()
         except BaseException:
             self.stop(quiet=True)
+            for server in servers:
+                server.stop()
             raise
         return self
 
@@ -300,44 +406,6 @@ class Stack:
             return "user nobody;"
         return "user www-data;"
 
-    def _start_app_server(self, port):
-        log = open(self.logs / f"gunicorn-{port}.log", "ab")
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            str(DEPLOY / "gunicorn.conf.py"),
-            f"--bind={HOST}:{port}",
-            f"--workers={self.workers}",
-            f"--pid={self._pid_file(f'gunicorn-{port}')}",
-        ]
-        # Its own session: a Ctrl-C in the terminal does not reach it; stop() does.
-        with log:
-            subprocess.Popen(
-                command,
-                cwd=ROOT,
-                env=self.environment,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def _wait_for_app_server(self, index):
-        port = self.app_ports[index]
-
-        def healthy():
-            try:
-                return http_get(self.app_url(index, "/healthz"), timeout=5)[0] == 200
-            except OSError:
-                return False
-
-        if not wait_until(healthy, START_TIMEOUT, interval=0.2):
-            log = self.logs / f"gunicorn-{port}.log"
-            tail = "\n".join(log.read_text(errors="replace").splitlines()[-15:])
-            raise StackError(f"应用服务器 127.0.0.1:{port} 没有通过 /healthz，日志 {log}：\n{tail}")
-
     def _nginx_command(self, *extra):
         return [
             NGINX,
@@ -376,20 +444,14 @@ class Stack:
         ]
 
     def stop(self, quiet=False):
-        """Stop nginx, then the app servers, each by the pid in its file; a process
-        that does not stop in 15 s is killed with its process group (its workers)."""
+        """Stop nginx, then the app servers, each by the pid in its file."""
         stopped = []
-        targets = [(self._pid_file("nginx"), signal.SIGQUIT, "nginx")]
-        targets += [(path, signal.SIGTERM, path.stem) for path in self._app_pid_files()]
-        for path, stop_signal, name in targets:
-            pid = read_pid(path)
-            if pid and alive_and_ours(pid, str(self.run_dir)):
-                os.kill(pid, stop_signal)
-                if not wait_until(lambda pid=pid: not alive_and_ours(pid, str(self.run_dir)), 15):
-                    os.killpg(pid, signal.SIGKILL)
-                    wait_until(lambda pid=pid: not alive_and_ours(pid, str(self.run_dir)), 5)
-                stopped.append(f"{name}（{pid}）")
-            path.unlink(missing_ok=True)
+        targets = [(self._pid_file("nginx"), signal.SIGQUIT)]
+        targets += [(path, signal.SIGTERM) for path in self._app_pid_files()]
+        for path, stop_signal in targets:
+            pid = stop_process(path, stop_signal, marker=str(self.run_dir))
+            if pid:
+                stopped.append(f"{path.stem}（{pid}）")
         if not quiet:
             print("已停止：" + "、".join(stopped) if stopped else "没有在运行的服务")
         return stopped
