@@ -278,16 +278,6 @@ class Stack:
 
     # -- settings ----------------------------------------------------------------------
 
-    def settings(self):
-        """STATIC_ROOT and MEDIA_ROOT as the app servers will see them."""
-        code = (
-            "import json; from django.conf import settings as s; "
-            "print(json.dumps([str(s.STATIC_ROOT), str(s.MEDIA_ROOT)]))"
-        )
-        result = self._manage_python(["-c", code], capture=True)
-        static_root, media_root = json.loads(result.stdout.strip().splitlines()[-1])
-        return Path(static_root), Path(media_root)
-
     # -- starting ----------------------------------------------------------------------
 
     def start(self, prepare=True, demo=True):
@@ -296,9 +286,7 @@ class Stack:
         self._check_prerequisites()
         for folder in ("logs", "tmp", "cache"):
             (self.run_dir / folder).mkdir(parents=True, exist_ok=True)
-        static_root, media_root = self.settings()
-        if prepare:
-            self.prepare(static_root, demo=demo)
+        static_root, media_root = self.prepare(demo) if prepare else self.paths()
         media_root.mkdir(parents=True, exist_ok=True)
         self._write_nginx_config(static_root, media_root)
         servers = [self.app_server(port) for port in self.app_ports]
@@ -332,44 +320,28 @@ class Stack:
                 "安装并启动 redis-server（apt-get install -y redis-server），或设置 REDIS_URL"
             ) from error
 
-    def prepare(self, static_root, demo=True):
-        """Migrate, fill in any missing search index, collect static files if they are
-        not, and load the demo content into a database without articles."""
-        self._manage(["migrate", "--noinput", "--verbosity", "0"])
-        self._manage(["rebuild_search_index", "--missing"])
-        if not (static_root / "staticfiles.json").exists():
-            print("collectstatic ……", flush=True)
-            self._manage(["collectstatic", "--noinput", "--verbosity", "0"])
-        if demo:
-            empty = (
-                self._manage_python(
-                    ["-c", "from news.models import Article; print(Article.objects.exists())"],
-                    capture=True,
-                )
-                .stdout.strip()
-                .endswith("False")
-            )
-            if empty:
-                self._manage(["load_demo_content"])
-                self._manage(["load_demo_stats"])
+    def prepare(self, demo=True):
+        """Prepare the site (`prepare_site`) in one process with the app servers'
+        environment; returns their STATIC_ROOT and MEDIA_ROOT."""
+        return self._in_django("prepare-demo" if demo else "prepare")
 
-    def _manage(self, arguments):
-        self._run([sys.executable, str(ROOT / "manage.py"), *arguments])
+    def paths(self):
+        """STATIC_ROOT and MEDIA_ROOT as the app servers see them."""
+        return self._in_django("paths")
 
-    def _manage_python(self, arguments, capture=False):
-        preamble = "import django; django.setup(); "
-        if arguments[:1] == ["-c"]:
-            arguments = ["-c", preamble + arguments[1]]
-        return self._run([sys.executable, *arguments], capture=capture)
-
-    def _run(self, command, capture=False):
-        result = subprocess.run(
-            command, cwd=ROOT, env=self.environment, capture_output=capture, text=True
-        )
+    def _in_django(self, step):
+        command = [sys.executable, "-m", "scripts.stack", "_django", step]
+        result = subprocess.run(command, cwd=ROOT, env=self.environment, stdout=subprocess.PIPE)
         if result.returncode != 0:
-            detail = (result.stderr or "").strip().splitlines()[-5:] if capture else []
-            raise StackError(f"命令失败：{' '.join(command[1:3])}\n" + "\n".join(detail))
-        return result
+            raise StackError(f"准备网站时出错（{step}），见上面的输出")
+        static_root, media_root = json.loads(result.stdout.decode().strip().splitlines()[-1])
+        return Path(static_root), Path(media_root)
+
+    def manage(self, arguments):
+        """`manage.py <arguments>` with the app servers' environment."""
+        command = [sys.executable, str(ROOT / "manage.py"), *arguments]
+        if subprocess.run(command, cwd=ROOT, env=self.environment).returncode != 0:
+            raise StackError(f"命令失败：manage.py {' '.join(arguments)}")
 
     def _write_nginx_config(self, static_root, media_root):
         render_fedsite_parts(
@@ -463,6 +435,31 @@ class Stack:
         self.stop(quiet=True)
 
 
+def prepare_site(step):
+    """Run inside Django with the app servers' environment (`Stack.prepare`): migrate,
+    fill in any missing search index, collect the static files if they are not, and
+    (prepare-demo) load the demo content, without accounts, into a database that
+    has no article. Prints STATIC_ROOT and MEDIA_ROOT as JSON on the last line."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if step != "paths":
+        from news.models import Article
+
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("rebuild_search_index", missing=True)
+        if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
+            print("collectstatic ……", flush=True)
+            call_command("collectstatic", interactive=False, verbosity=0)
+        if step == "prepare-demo" and not Article.objects.exists():
+            call_command("load_demo_content")
+            call_command("load_demo_stats")
+    print(json.dumps([str(settings.STATIC_ROOT), str(settings.MEDIA_ROOT)]), flush=True)
+
+
 def stack_from_environment(run_dir=None):
     port = int(os.environ.get("PORT") or 8000)
     ports = [int(p) for p in os.environ.get("STACK_APP_PORTS", "").replace(",", " ").split()]
@@ -479,6 +476,8 @@ def main(argv=None):
     commands.add_parser("start", help="启动（make stack）")
     commands.add_parser("stop", help="停止（make stack-stop）")
     commands.add_parser("status", help="列出正在运行的进程")
+    django_step = commands.add_parser("_django")  # Stack.prepare's child process
+    django_step.add_argument("step", choices=["prepare", "prepare-demo", "paths"])
     render = commands.add_parser("render", help="为服务器生成 nginx 的两个 fedsite 配置文件")
     render.add_argument("--out", required=True, help="写入的目录，例如 /etc/nginx/fedsite")
     render.add_argument("--app", action="append", help="应用服务器地址，默认 :8001 和 :8002")
@@ -487,6 +486,9 @@ def main(argv=None):
     render.add_argument("--cache-dir", default="/var/cache/nginx/fedsite")
     args = parser.parse_args(argv)
 
+    if args.command == "_django":
+        prepare_site(args.step)
+        return
     try:
         if args.command == "render":
             render_fedsite_parts(
