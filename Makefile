@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install browser-deps bench bench-search clean stack stack-stop faults soak
+.PHONY: run test lint install browser-deps stack-deps bench bench-search clean stack stack-stop faults soak
 
 $(BIN)/python:
 	@[ -n "$(PYTHON)" ] || { echo "需要 Python 3.11–3.14（找不到 python3 或 python3.11–3.14）"; exit 1; }
@@ -65,6 +65,12 @@ test: install
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk; }
 	@[ -f .cache/npm/node_modules/axe-core/axe.min.js ] || npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4
+
+# What `make stack` and the stack test (tests/deploy) need besides Python packages:
+# Debian's nginx, with its brotli modules. Needs root for apt.
+stack-deps:
+	@[ -x /usr/sbin/nginx ] && [ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static; }
 
 # The page benchmark (README, "Page benchmark"): DATABASE_URL names a PostgreSQL
 # database it may fill with 100,000 generated articles; needs wrk and Redis. It

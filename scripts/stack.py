@@ -483,7 +483,7 @@ def main(argv=None):
     render.add_argument("--app", action="append", help="应用服务器地址，默认 :8001 和 :8002")
     render.add_argument("--static-root", default="/srv/fedsite/staticfiles")
     render.add_argument("--media-root", default="/srv/fedsite/media")
-    render.add_argument("--cache-dir", default="/var/cache/nginx/fedsite")
+    render.add_argument("--cache-dir", default="/var/lib/nginx/fedsite-cache")
     args = parser.parse_args(argv)
 
     if args.command == "_django":
