@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import psycopg2
+import redis
 
 from scripts.faults import stop_on_signals
 from scripts.instances import OwnedServers
@@ -132,15 +133,69 @@ def run(args, owned, stack):
         threading.Thread(target=work, args=(editor, readers, deadline), daemon=True)
         for editor in editors
     ]
-    for thread in threads:
+    sampler = Sampler(owned)
+    for thread in [*threads, sampler]:
         thread.start()
     for thread in threads:
         thread.join(timeout=args.minutes * 60 + 120)
     readers.stop()
+    sampler.stop()
     seconds = time.monotonic() - started
     time.sleep(2)  # nginx's micro-cache keeps a page one second
     lost = check_nothing_lost(owned, stack, editors)
-    return report(readers, editors, seconds, lost)
+    ok = report(readers, editors, seconds, lost)
+    print(sampler.report(len(readers.answers)))
+    return ok
+
+
+class Sampler(threading.Thread):
+    """What the run asks of PostgreSQL and Redis, sampled every 2 s: the database
+    connections open, Redis's memory and the commands it has processed (README,
+    "What to scale first")."""
+
+    def __init__(self, owned):
+        super().__init__(daemon=True)
+        self.owned = owned
+        self.connections = []
+        self.memory = []
+        self.commands = []  # (time, total commands processed)
+        self._stop = threading.Event()
+
+    def run(self):
+        client = redis.Redis.from_url(self.owned.redis.url)
+        database = psycopg2.connect(
+            host=HOST, port=self.owned.postgres.port, user="postgres", dbname="fedsite"
+        )
+        database.autocommit = True
+        try:
+            while not self._stop.wait(2):
+                with database.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT count(*) FROM pg_stat_activity "
+                        "WHERE datname = 'fedsite' AND pid <> pg_backend_pid()"
+                    )
+                    self.connections.append(cursor.fetchone()[0])
+                info = client.info()
+                self.memory.append(info["used_memory"])
+                self.commands.append((time.monotonic(), info["total_commands_processed"]))
+        finally:
+            database.close()
+
+    def stop(self):
+        self._stop.set()
+        self.join(timeout=10)
+
+    def report(self, requests):
+        if len(self.commands) < 2:
+            return ""
+        (start, first), (end, last) = self.commands[0], self.commands[-1]
+        keys = redis.Redis.from_url(self.owned.redis.url).dbsize()
+        return (
+            f"PostgreSQL 连接数：最多 {max(self.connections)}；"
+            f"Redis：最多占用 {max(self.memory) / 2**20:.1f} MiB，{keys} 个键，"
+            f"每秒 {(last - first) / (end - start):.0f} 条命令（读者每个请求约 "
+            f"{(last - first) / max(1, requests):.1f} 条）"
+        )
 
 
 # -- the editors ---------------------------------------------------------------------------
