@@ -128,6 +128,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3"))
     )
+    # Behind pgbouncer in transaction pooling (README, "What to scale first") a
+    # server-side cursor (QuerySet.iterator(), the stats exports) would outlive the
+    # transaction its server connection is lent for; Django then uses client-side ones.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DJANGO_DB_TRANSACTION_POOLING")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
