@@ -5,10 +5,11 @@ files in deploy/: Debian's nginx on 127.0.0.1:PORT, an instance of its own (pid 
 logs, temporary files and micro-cache under the run directory, .stack/), in front of
 two gunicorn app servers on 127.0.0.1:PORT+1 and PORT+2 (STACK_APP_PORTS chooses
 others), both serving fedsite with the environment's DATABASE_URL and REDIS_URL. It
-first migrates, fills in any missing search index and, on a database without
-articles, loads the demo content (no accounts); `make stack` has collected the static
-files. `make stack-stop` (`stop`) stops what the pid files name, and only a process
-whose command line still names this run directory: nothing else, whatever its name.
+first migrates, fills in any missing search index, collects the static files if they
+are not (`make stack` collects them when they change) and, on a database without
+articles, loads the demo content (no accounts). `make stack-stop` (`stop`) stops what
+the pid files name, and only a process whose command line still names this run
+directory: nothing else, whatever its name.
 
 `render --out DIR` fills in deploy/nginx's two included files for a server.
 """
@@ -101,8 +102,9 @@ def http_get(url, timeout=5, headers=None):
 
 
 def alive_and_ours(pid, marker):
-    """Whether `pid` runs and its command line names `marker` (the run directory): a
-    pid file left behind by a crash may name a process that is no longer ours."""
+    """Whether `pid` runs and its command line names `marker` (the run directory with
+    its final slash): a pid file left behind by a crash may name a process that is
+    no longer ours."""
     try:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except (OSError, UnicodeDecodeError):
@@ -220,7 +222,7 @@ class AppServer:
         return read_pid(self.pid_file)
 
     def stop(self):
-        stopped = stop_process(self.pid_file, signal.SIGTERM, marker=str(self.run_dir))
+        stopped = stop_process(self.pid_file, signal.SIGTERM, marker=f"{self.run_dir}/")
         if self.process is not None and self.process.poll() is None:
             # Stopped before it wrote its pid file (it failed to boot, or was interrupted).
             self.process.terminate()
@@ -412,7 +414,7 @@ class Stack:
         return [
             path
             for path in files
-            if (pid := read_pid(path)) and alive_and_ours(pid, str(self.run_dir))
+            if (pid := read_pid(path)) and alive_and_ours(pid, f"{self.run_dir}/")
         ]
 
     def stop(self, quiet=False):
@@ -421,7 +423,7 @@ class Stack:
         targets = [(self._pid_file("nginx"), signal.SIGQUIT)]
         targets += [(path, signal.SIGTERM) for path in self._app_pid_files()]
         for path, stop_signal in targets:
-            pid = stop_process(path, stop_signal, marker=str(self.run_dir))
+            pid = stop_process(path, stop_signal, marker=f"{self.run_dir}/")
             if pid:
                 stopped.append(f"{path.stem}（{pid}）")
         if not quiet:

@@ -166,7 +166,7 @@ def stack():
         shutil.rmtree(folder, ignore_errors=True)
     # `make stack-stop` leaves nothing running: every pid the stack wrote is gone.
     assert len(pids) == 3
-    assert not [pid for pid in pids if pid and alive_and_ours(pid, str(stack.run_dir))]
+    assert not [pid for pid in pids if pid and alive_and_ours(pid, f"{stack.run_dir}/")]
 
 
 @pytest.fixture(scope="module")
