@@ -7,6 +7,7 @@ that is removed at the end."""
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -18,8 +19,6 @@ POSTGRES_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=Tr
 
 
 def _answers(port):
-    import socket
-
     try:
         with socket.create_connection((HOST, port), timeout=0.5):
             return True
@@ -46,27 +45,22 @@ class OwnedRedis:
         if not port_is_free(self.port):
             raise StackError(f"{HOST}:{self.port} 已被占用：故障演练要用一个自己的 Redis 端口")
         self.folder.mkdir(parents=True, exist_ok=True)
-        log = open(self.folder / "redis.log", "ab")  # noqa: SIM115 (the server writes it)
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                HOST,
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.folder),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        log.close()
+        command = [
+            "redis-server",
+            "--port", str(self.port),
+            "--bind", HOST,
+            "--save", "",
+            "--appendonly", "no",
+            "--dir", str(self.folder),
+        ]  # fmt: skip
+        with open(self.folder / "redis.log", "ab") as log:
+            self.process = subprocess.Popen(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         if not wait_until(lambda: _answers(self.port), 10):
             raise StackError(f"redis-server 没有在 {self.port} 端口启动，见 {self.folder}")
         return self

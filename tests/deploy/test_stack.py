@@ -106,16 +106,27 @@ class OwnDatabase:
         connection.autocommit = True
         return connection
 
+    def _execute(self, *statements):
+        # Not `with connection`: psycopg2 opens a transaction for it, even in
+        # autocommit, and CREATE/DROP DATABASE cannot run inside one.
+        connection = self._server()
+        try:
+            with connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
+        finally:
+            connection.close()
+
     def create(self):
         if self.postgres:
-            with self._server() as connection, connection.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-                cursor.execute(f'CREATE DATABASE "{self.name}"')
+            self._execute(
+                f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)',
+                f'CREATE DATABASE "{self.name}"',
+            )
 
     def drop(self):
         if self.postgres:
-            with self._server() as connection, connection.cursor() as cursor:
-                cursor.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+            self._execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="module")
