@@ -159,7 +159,7 @@ class Sampler(threading.Thread):
         self.connections = []
         self.memory = []
         self.commands = []  # (time, total commands processed)
-        self._stop = threading.Event()
+        self._finished = threading.Event()
 
     def run(self):
         client = redis.Redis.from_url(self.owned.redis.url)
@@ -168,7 +168,7 @@ class Sampler(threading.Thread):
         )
         database.autocommit = True
         try:
-            while not self._stop.wait(2):
+            while not self._finished.wait(2):
                 with database.cursor() as cursor:
                     cursor.execute(
                         "SELECT count(*) FROM pg_stat_activity "
@@ -182,7 +182,7 @@ class Sampler(threading.Thread):
             database.close()
 
     def stop(self):
-        self._stop.set()
+        self._finished.set()
         self.join(timeout=10)
 
     def report(self, requests):
