@@ -204,6 +204,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if env_bool("DJANGO_BEHIND_HTTPS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
+    # The monitor asks each app server directly, over plain HTTP on 127.0.0.1.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 31536000))
 
 # Admin login lockout (django-axes): five wrong passwords for one user name from

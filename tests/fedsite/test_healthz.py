@@ -3,10 +3,15 @@ the database and the cache (issue 12): 200 when both answer, 503 naming what fai
 cheap, never cached, no session. The database's failure is tested against a real
 app server in tests/fedsite/test_errors.py."""
 
+import http.client
+import os
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
+
+from scripts.stack import AppServer, app_environment, free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +53,35 @@ def test_healthz_is_never_cached_and_starts_no_session(gated_cache):
 
 def test_healthz_only_answers_reads():
     assert Client().post(reverse("healthz")).status_code == 405
+
+
+def test_the_monitor_reaches_healthz_over_plain_http_behind_the_https_proxy(tmp_path):
+    """In production every other address redirects to HTTPS; the monitor asks each
+    app server on 127.0.0.1 directly, with the site's host name."""
+    environment = app_environment(
+        {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
+        DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3",
+        DJANGO_SECRET_KEY="tests-only-not-secret",
+        DJANGO_ALLOWED_HOSTS="www.example.gov.cn",
+        DJANGO_BEHIND_HTTPS_PROXY="true",
+        DJANGO_SECURE_COOKIES="true",
+    )
+    with AppServer(free_port(), tmp_path, environment, workers=1).start() as server:
+        server.wait(timeout=60)
+        health = get_without_following(server.port, "/healthz")
+        home = get_without_following(server.port, "/")
+
+    assert health.status == 200
+    assert home.status == 301
+    assert home.headers["Location"] == "https://www.example.gov.cn/"
+
+
+def get_without_following(port, path):
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Host": "www.example.gov.cn"})
+        response = connection.getresponse()
+        response.read()
+        return response
+    finally:
+        connection.close()
