@@ -15,7 +15,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install browser-deps bench bench-search clean
+.PHONY: run test lint install browser-deps stack-deps bench bench-search clean stack stack-stop faults soak
 
 $(BIN)/python:
 	@[ -n "$(PYTHON)" ] || { echo "需要 Python 3.11–3.14（找不到 python3 或 python3.11–3.14）"; exit 1; }
@@ -66,6 +66,12 @@ browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk; }
 	@[ -f .cache/npm/node_modules/axe-core/axe.min.js ] || npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4
 
+# What `make stack` and the stack test (tests/deploy) need besides Python packages:
+# Debian's nginx, with its brotli modules. Needs root for apt.
+stack-deps:
+	@[ -x /usr/sbin/nginx ] && [ -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ] || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx libnginx-mod-http-brotli-filter libnginx-mod-http-brotli-static; }
+
 # The page benchmark (README, "Page benchmark"): DATABASE_URL names a PostgreSQL
 # database it may fill with 100,000 generated articles; needs wrk and Redis. It
 # serves the site with gunicorn on 127.0.0.1 and stops it when done (bench/run.py).
@@ -81,9 +87,29 @@ bench-search: install
 		DJANGO_DEBUG=true $(BIN)/python manage.py generate_corpus --count 100000; fi
 	DJANGO_DEBUG=true $(BIN)/python manage.py bench_search
 
+# The production stack on this machine (README, "Deploying"): nginx on PORT in front
+# of two gunicorn app servers (PORT+1, PORT+2), with DATABASE_URL and REDIS_URL (default
+# redis://127.0.0.1:6379/0); runs in the background until `make stack-stop`, which
+# stops exactly what it started (scripts/stack.py, by the pid files in .stack/).
+stack: install .env $(STATIC_MANIFEST)
+	@set -a; . ./.env; set +a; PORT=$(PORT) $(BIN)/python -m scripts.stack start
+
+stack-stop:
+	@$(BIN)/python -m scripts.stack stop
+
+# Redis and PostgreSQL stopped and started under load, against a stack with its own
+# redis-server and PostgreSQL cluster (README, "Faults survived"); a few minutes.
+faults: install .env $(STATIC_MANIFEST)
+	@set -a; . ./.env; set +a; $(BIN)/python -m scripts.faults $(FAULTS_ARGS)
+
+# Mixed reading while an editor publishes and edits through the admin (README,
+# "Soak"); a few minutes, on the same kind of stack.
+soak: install .env $(STATIC_MANIFEST)
+	@set -a; . ./.env; set +a; $(BIN)/python -m scripts.soak $(SOAK_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles .stack

@@ -140,17 +140,30 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        # A kept connection is checked before reuse: after PostgreSQL restarts, the
+        # next request reconnects instead of failing (issue 12).
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer gives the 503 page (fedsite.errors) within
+    # seconds instead of holding the request until gunicorn kills the worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "3"))
+    )
+    # Behind pgbouncer in transaction pooling (README, "What to scale first") a
+    # server-side cursor (QuerySet.iterator(), the stats exports) would outlive the
+    # transaction its server connection is lent for; Django then uses client-side ones.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DJANGO_DB_TRANSACTION_POOLING")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    # Several app servers share one cache; Django's built-in backend needs only redis-py.
+    # Several app servers share one cache: Django's RedisCache (redis-py only), made
+    # to serve pages uncached while Redis is unreachable (fedsite.cache_backends).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "fedsite.cache_backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "fedsite"),
         }
@@ -299,6 +312,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if env_bool("DJANGO_BEHIND_HTTPS_PROXY"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
+    # The monitor asks each app server directly, over plain HTTP on 127.0.0.1.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     # A year, this host's subdomains included, and consent to the browsers' preload
     # list (which takes effect only once the domain's owner submits it at
     # hstspreload.org). Each can be turned down for a domain with plain-HTTP subdomains.

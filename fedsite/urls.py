@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 
 from fedsite import reader, views
 from fedsite.cache import cache_public_page as cached
+from fedsite.healthz import healthz
 from fedsite.media import serve_media
 from fedsite.uploads import editor_image_browse, editor_image_upload
 from news.sitemaps import sitemaps
@@ -18,6 +19,9 @@ admin.site.index_title = "内容管理"
 
 SITEMAPS = {**sitemaps, "stats": StatsSitemap}
 
+# A database outage is a 503 page, any other error the 500 page (fedsite.errors).
+handler500 = "fedsite.errors.server_error"
+
 urlpatterns = [
     path(settings.ADMIN_PATH + "/", admin.site.urls),
     # The editor's upload goes through our validating view; the names are the ones
@@ -25,6 +29,8 @@ urlpatterns = [
     path("ckeditor/upload/", editor_image_upload, name="ckeditor_upload"),
     path("ckeditor/browse/", editor_image_browse, name="ckeditor_browse"),
     path("robots.txt", views.robots_txt, name="robots"),
+    # For the monitor and `make stack` (README, "Deploying"): never cached.
+    path("healthz", healthz, name="healthz"),
     # Pages without an icon link (the admin's) make browsers ask for this address.
     path("favicon.ico", RedirectView.as_view(url=static("img/favicon.ico")), name="favicon"),
     path("reader/", reader.preferences, name="reader_preferences"),

@@ -3,8 +3,8 @@ Chinese and with the navigation, and a 500 page that renders even when the
 database is the thing that failed.
 
 The URLconf of the tests that need a failing view is this module: the site's own
-addresses plus one view that raises, with Django's default error handlers, as in
-fedsite/urls.py.
+addresses plus one view that raises, with the site's error handlers, as in
+fedsite/urls.py (a database outage is a 503 there: tests/fedsite/test_errors.py).
 """
 
 import pytest
@@ -21,6 +21,7 @@ def view_that_fails(request):
 
 
 urlpatterns = [path("boom/", view_that_fails), *site_urlpatterns]
+handler500 = "fedsite.errors.server_error"
 
 SERVER_ERROR_HEADING = "抱歉，服务暂时不可用"
 
