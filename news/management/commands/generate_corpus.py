@@ -189,13 +189,15 @@ class Command(BaseCommand):
             paragraphs.append("".join(sentences))
         body_text = "\n".join(paragraphs)
         published = now - datetime.timedelta(seconds=rng.randint(3600, 10 * 365 * 86400))
+        # Generated articles are short: their index is whole in its column, no parts.
+        index, _parts = self.backend.article_index(title, "", body_text)
         return Article(
             title=title,
             column=rng.choice(columns),
             body="".join(f"<p>{paragraph}</p>" for paragraph in paragraphs),
             body_text=body_text,
             excerpt=summarize(body_text, SUMMARY_LENGTH),
-            **self.backend.article_index(title, "", body_text),
+            **index,
             status=Article.Status.PUBLISHED,
             published_at=published,
             source="市妇联",
