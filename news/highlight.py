@@ -83,9 +83,8 @@ def snippet(text, query, length=SNIPPET_LENGTH):
     pieces = []
     cursor = start
     for begin, finish in spans:
-        if finish <= start or begin >= end:
-            continue
-        begin, finish = max(begin, start), min(finish, end)
+        if begin < start or finish > end:
+            continue  # only partly shown: a mark on part of a word would mislead
         pieces.append(escape(plain[cursor:begin]))
         pieces.append(f"<mark>{escape(plain[begin:finish])}</mark>")
         cursor = finish

@@ -118,7 +118,13 @@ def _simplifier():
 _SELECTORS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 # The full-width comma separates clauses, never thousands (分别为120，340人), but NFKC
 # makes it an ASCII comma: fold it to the enumeration comma first.
-_CLAUSE_COMMAS = str.maketrans({"\uff0c": "\u3001", "\ufe50": "\u3001"})
+_CLAUSE_COMMAS = ("\uff0c", "\ufe50")
+
+
+def _clause_commas(text):
+    for comma in _CLAUSE_COMMAS:
+        text = text.replace(comma, "\u3001")
+    return text
 
 
 def normalize(text):
@@ -128,8 +134,8 @@ def normalize(text):
     NFKC folds no ideograph of the supplementary planes, and OpenCC's t2s maps only
     traditional forms to their simplified ones, so 𠮷 stays 𠮷 and never becomes 吉
     (tests/news/test_search_text.py checks every code point)."""
-    text = _SELECTORS.sub("", (text or "").translate(_CLAUSE_COMMAS))
-    return _simplifier().convert(unicodedata.normalize("NFKC", text)).lower()
+    text = _SELECTORS.sub("", _clause_commas(text or ""))
+    return simplify(unicodedata.normalize("NFKC", text)).lower()
 
 
 def fold_char(char):
@@ -137,11 +143,25 @@ def fold_char(char):
     before script conversion; news.highlight folds text character by character."""
     if _SELECTORS.match(char):
         return ""
-    return unicodedata.normalize("NFKC", char.translate(_CLAUSE_COMMAS)).lower()
+    return unicodedata.normalize("NFKC", _clause_commas(char)).lower()
+
+
+# Characters OpenCC's t2s would fold into another character although simplified
+# Chinese uses them in their own right, chiefly in names (通用规范汉字表, 2013): 王昇
+# is not 王升, 乾县 not 干县, 哪吒 keeps 吒. Kept as they are, on both sides, by
+# passing them through the conversion as noncharacters (U+FDD0…, never in text).
+KEPT_AS_WRITTEN = {char: chr(0xFDD0 + n) for n, char in enumerate("乾昇陞氾吒")}
 
 
 def simplify(text):
-    return _simplifier().convert(text)
+    """Traditional script to simplified (OpenCC t2s, phrase by phrase)."""
+    kept = [(char, stand_in) for char, stand_in in KEPT_AS_WRITTEN.items() if char in text]
+    for char, stand_in in kept:
+        text = text.replace(char, stand_in)
+    text = _simplifier().convert(text)
+    for char, stand_in in kept:
+        text = text.replace(stand_in, char)
+    return text
 
 
 # -- Tokens -----------------------------------------------------------------------
@@ -152,6 +172,9 @@ def _chunk_tokens(chunk):
     characters plus its last character alone (so a one-character query can match at
     a run's end), each word or number whole, each joiner alone. A word too long to
     index (a pasted hash) ends the list, like a separator."""
+    if not _WORD_EDGE.search(chunk):
+        # Only paired characters (a joiner needs a word beside it): most chunks.
+        return [[chunk[i : i + 2] for i in range(len(chunk) - 1)] + [chunk[-1]]]
     lists, tokens = [], []
     for piece in _PIECE.finditer(chunk):
         text = piece.group()

@@ -840,3 +840,113 @@ def test_a_rare_word_is_looked_up_in_the_gin_index():
 
     assert ids == [rare.pk]
     assert "Bitmap Index Scan on article_search_gin" in plan, plan
+
+
+# -- Every character, every number, every word (issue 13) -------------------------------
+
+
+def test_a_rare_ideograph_alone_finds_the_names_written_with_it_and_no_others(client):
+    jixiang = published("𠮷女士获评三八红旗手", "<p>𠮷女士扎根社区二十年。</p>", days=1)
+    published("吉女士的家风故事", "<p>吉女士一家三代和睦相处。</p>", days=2)
+
+    for q in ("𠮷", "𠮷女士"):
+        response = search(client, q)
+        assert found_ids(response) == [jixiang.pk], q
+        assert marked_pieces(response)[0].startswith(f"<mark>{q}</mark>")
+    assert found(client, "吉女士") == ["吉女士的家风故事"]
+
+
+def test_ideographic_zero_and_emoji_are_searched(client):
+    published("二〇二一年工作总结", "<p>一年来，志愿服务获群众点赞👍。</p>", days=1)
+    published("2021年工作计划", "<p>一年来工作稳步推进。</p>", days=2)
+
+    assert found(client, "二〇二一") == ["二〇二一年工作总结"]
+    assert found(client, "👍") == ["二〇二一年工作总结"]
+    assert "没有找到" in summary_of(search(client, "🎉"))
+
+
+def test_a_percentage_finds_that_percentage_only(client):
+    """Issue 13: 3.5% listed 1,429 articles, every one with a 3 and a 5 in it."""
+    published("筛查覆盖率提升", "<p>两癌筛查覆盖率比上年提高3.5%。</p>", days=1)
+    published("就业数据", "<p>就业率提高13.5%，培训人数增长3.55%。</p>", days=2)
+    published("活动简报", "<p>3月5日举办活动，35%的学员来自农村，5%为返乡青年。</p>", days=3)
+
+    assert found(client, "3.5%") == ["筛查覆盖率提升"]
+    assert found(client, "3.5") == ["筛查覆盖率提升"]
+    assert found(client, "5%") == ["活动简报"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("4,500", ["参与人数统计"]),
+        ("500", ["场地说明"]),
+        ("COVID-19", ["疫情期间线上服务"]),
+        ("12338", ["维权热线"]),
+        ("33", []),
+    ],
+)
+def test_numbers_are_found_whole(client, query, expected):
+    published("参与人数统计", "<p>全年参与4,500人次。</p>", days=1)
+    published("场地说明", "<p>场地可容纳500人。</p>", days=2)
+    published("疫情期间线上服务", "<p>COVID-19疫情期间开展线上服务。</p>", days=3)
+    published("维权热线", "<p>请拨打12338热线。</p>", days=4)
+
+    assert found(client, query) == expected
+
+
+def test_every_word_of_a_long_query_is_searched(client):
+    """Issue 13: a seventh word was dropped silently, so an article without it was
+    listed."""
+    words = "妇联 巾帼 家政 培训 会议 活动 通知"
+    published("全部都有", "<p>妇联巾帼家政培训会议活动通知。</p>", days=1)
+    published("少了第七个", "<p>妇联巾帼家政培训会议活动。</p>", days=2)
+
+    response = search(client, words)
+
+    assert found_ids(response) == [Article.objects.get(title="全部都有").pk]
+    assert "没有搜索" not in html_of(response)
+
+
+def test_a_query_past_the_limit_says_what_was_not_searched(client):
+    published("妇联执委会议", "<p>会议研究巾帼建功工作。</p>")
+    searched = "妇联 " * 16 + "巾帼"  # 50 characters
+    q = searched + " 家政培训 最后一个词"
+
+    response = search(client, q)
+
+    page = html_of(response)
+    dropped = plain(re.search(r'<p class="search-dropped">(.*?)</p>', page).group(1))
+    assert "家政培训 最后一个词" in dropped and "没有搜索" in dropped
+    assert found_ids(response)  # what was searched is searched
+    # The search box holds what was searched, no more.
+    box = re.search(r'<input type="search" name="q"[^>]*value="([^"]*)"', page).group(1)
+    assert html.unescape(box) == searched
+
+
+def names_list(length, seed=13):
+    """A list of names of `length` characters, as an honours list prints them."""
+    chooser = random.Random(seed)
+    surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁"
+    given = "秀英华玉兰桂芳珍丽敏静燕红霞梅琴云莲凤洁娟琳素萍雪春艳婷倩颖慧淑"
+    text = ""
+    while len(text) < length:
+        text += chooser.choice(surnames) + chooser.choice(given) * chooser.choice([1, 2]) + "、"
+    return text[:length]
+
+
+def test_a_200000_character_list_of_names_is_found_by_its_last_words(client):
+    """Issue 13: on PostgreSQL the tsvector was cut in order of first appearance, so
+    words near the end of a long list, and 妇联 first written at character 190,730,
+    were not found. The list is indexed in parts there; SQLite reads it whole."""
+    names = names_list(190_728)
+    body = f"<p>{names}全市妇联系统表彰名单如上，最后一位是𠮷祥云同志。</p>"
+    honours = published("2021年度全市三八红旗手名单", body)
+    published("春季义务植树活动")
+
+    row = Article.objects.get(pk=honours.pk)
+    assert row.body_text.find("妇联") == 190_730 and len(row.body_text) > 190_750
+    if connection.vendor == "postgresql":
+        assert row.search_part_count > 1
+    for q in ("妇联", "表彰名单", "𠮷祥云", "全市妇联系统 𠮷祥云", names[-40:-30]):
+        assert found(client, q) == ["2021年度全市三八红旗手名单"], q
