@@ -682,10 +682,11 @@ def token_stats(alias):
     stats = None
     if row is not None and row[0] and row[2] > 0:
         tokens, frequencies, rows = row
-        # The frequencies end with the lowest, the highest and the null fraction.
+        # One frequency per token, then (for a tsvector) the lowest and the highest.
+        frequencies = frequencies[: len(tokens)]
         stats = TokenStats(
-            frequency=dict(zip(tokens, frequencies, strict=False)),
-            lowest=frequencies[-3],
+            frequency=dict(zip(tokens, frequencies, strict=True)),
+            lowest=min(frequencies),
             rows=rows,
             prefixes=tuple(sorted(tokens)),
         )

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from news.management.commands.bench_search import EXTRA_PAGES, QUERIES
+from news.management.commands.bench_search import EXTRA_PAGES, PLANNED, QUERIES, RARE_QUERIES
+from news.management.commands.generate_corpus import RARE_SENTENCES
 from news.models import Article
 from news.search import parse_query
 from tests.factories import ArticleFactory
@@ -73,6 +74,11 @@ def test_generated_articles_are_published_and_searchable(client):
         assert Article.objects.search(parse_query(article.title)).filter(pk=article.pk).exists()
     one = articles[0]
     assert one.pk in found_ids(client, one.title)
+    # Each rare sentence is in one article of 50 (one in 10,000, at least one).
+    for sentence in RARE_SENTENCES:
+        holding = [article for article in articles if sentence in article.body_text]
+        assert len(holding) == 1, sentence
+    assert len(found_ids(client, "𠮷祥云")) == 1
 
 
 @pytest.mark.django_db
@@ -83,7 +89,10 @@ def test_the_benchmark_runs_and_reports_median_and_95th_percentile():
     output = run("bench_search", repeat=1)
 
     per_query = [line for line in output.splitlines() if "中位" in line and "p95" in line]
-    # each query's first page, the extra deeper pages, and all of them together
-    assert len(per_query) == len(QUERIES) + len(EXTRA_PAGES) + 1
+    # each query's first page, the extra deeper pages; all of them, the common and the
+    # rare words, and the plain scan
+    assert len(per_query) == len(QUERIES) + len(RARE_QUERIES) + len(EXTRA_PAGES) + 4
     assert "全部查询：中位" in output
-    assert "执行计划" in output
+    assert "常用词（第 1 页）：中位" in output and "稀有词（第 1 页）：中位" in output
+    for word in PLANNED:
+        assert f"“{word}”的第 1/" in output
