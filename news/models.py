@@ -388,9 +388,14 @@ class Article(models.Model):
             derived.compute(self, db)
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *(c for d in due for c in d.columns)}
-        super().save(*args, **kwargs)
-        if "_search_parts" in self.__dict__:
-            ArticleSearchPart.store(self, self.__dict__.pop("_search_parts"), db)
+        parts = self.__dict__.pop("_search_parts", None)
+        if parts is None:
+            super().save(*args, **kwargs)
+        else:
+            # A long article's index parts (news.search) are written with its row.
+            with transaction.atomic(using=db, savepoint=False):
+                super().save(*args, **kwargs)
+                ArticleSearchPart.store(self, parts, db)
         self._remember(kwargs["update_fields"] if update_fields is not None else self.__dict__)
 
     def _derived_due(self, update_fields):

@@ -950,3 +950,20 @@ def test_a_200000_character_list_of_names_is_found_by_its_last_words(client):
         assert row.search_part_count > 1
     for q in ("妇联", "表彰名单", "𠮷祥云", "全市妇联系统 𠮷祥云", names[-40:-30]):
         assert found(client, q) == ["2021年度全市三八红旗手名单"], q
+
+
+def test_a_long_article_cut_short_keeps_no_stale_parts(client):
+    """Its parts (PostgreSQL) follow the body: a word only in the cut part is no
+    longer found."""
+    filler = "".join(f"全市各级妇联组织开展第{n}次走访。" for n in range(1500))
+    article = published("年度工作报告", f"<p>{filler}</p><p>附：𠮷祥云同志事迹。</p>")
+    if connection.vendor == "postgresql":
+        assert Article.objects.get(pk=article.pk).search_part_count > 1
+    assert found(client, "𠮷祥云") == ["年度工作报告"]
+
+    article.body = "<p>报告全文另行印发。</p>"
+    article.save()
+
+    assert found(client, "𠮷祥云") == []
+    assert found(client, "另行印发") == ["年度工作报告"]
+    assert not article.search_parts.exists()

@@ -59,6 +59,22 @@ def test_rebuilding_the_missing_indexes_indexes_what_a_migration_left_empty(clie
     assert found_ids(client, "家政培训") == [from_before.pk, indexed.pk]
 
 
+@pytest.mark.django_db
+def test_rebuilding_gives_a_long_article_its_parts_again(client):
+    filler = "".join(f"全市各级妇联组织开展第{n}次走访。" for n in range(1500))
+    long = ArticleFactory(title="年度工作报告", body=f"<p>{filler}</p><p>附：𠮷祥云同志事迹。</p>")
+    parts = long.search_part_count
+    long.search_parts.all().delete()
+    Article.objects.update(search_index="", title_index="", search_part_count=0)
+    assert found_ids(client, "𠮷祥云") == []
+
+    run("rebuild_search_index")
+
+    assert found_ids(client, "𠮷祥云") == [long.pk]
+    assert Article.objects.get(pk=long.pk).search_part_count == parts
+    assert long.search_parts.count() == parts
+
+
 # transaction=True: generate_corpus rebuilds PostgreSQL's GIN indexes after its own
 # commit, which PostgreSQL refuses inside a test's open transaction ("pending trigger
 # events"). serialized_rollback restores the rows migrations created.

@@ -157,8 +157,11 @@ class Command(BaseCommand):
         if gin:  # after the commit: PostgreSQL refuses while FK checks are pending
             self._create_gin_index()
         if connection.vendor == "postgresql":
+            # As autovacuum would shortly: the statistics the search and the planner
+            # read, and the visibility map that lets index-only scans skip the rows
+            # (numbering the positions rewrote every row once).
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE news_article")
+                cursor.execute("VACUUM ANALYZE news_article")
         self.stdout.write(f"完成：{count} 篇，用时 {time.monotonic() - started:.1f} 秒。")
 
     def _columns(self):
