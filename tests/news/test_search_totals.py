@@ -80,8 +80,10 @@ def small_window(monkeypatch):
     monkeypatch.setattr(search, "WINDOW_FACTOR", 2)
 
 
-def searched(query, scope=None):
-    """A first page of results, and the SQL it ran."""
+def searched(query):
+    """A first page of results, and the SQL it ran; the number of articles searched
+    given, as the search page takes it from the lists' positions."""
+    scope = Article.objects.live().count()
     with CaptureQueriesContext(connection) as queries:
         page = result_page(Article.objects.live(), parse_query(query), 1, 20, 1000, scope=scope)
     return page, [entry["sql"] for entry in queries.captured_queries]
@@ -95,7 +97,10 @@ def test_a_common_word_is_found_among_the_newest_articles_and_its_total_estimate
 
     assert len(page.articles) == 20 and page.has_next
     assert page.approximate and 110 <= page.total <= 130
-    # The window's boundary, then the window itself: no ranking of every match.
+    # PostgreSQL's token statistics (read once a process, every ten minutes), the
+    # window's boundary, the title matches in it (all 120 titles have the word), the
+    # page's articles: no ranking of every match.
+    assert len(sql) == 4
     assert any("OFFSET" in statement for statement in sql)
     assert not any("OVER ()" in statement for statement in sql)
 
@@ -113,6 +118,7 @@ def test_a_rare_word_is_ranked_whole_from_the_gin_index_with_its_exact_total(
     # 100,000 articles), and no window of the newest articles is read first.
     ranking = [statement for statement in sql if "OVER ()" in statement]
     assert len(ranking) == 1 and not any("OFFSET" in statement for statement in sql)
+    assert len(sql) == 3  # the statistics, the ranking, the page's articles
 
 
 @postgresql_only
