@@ -118,10 +118,11 @@ class Command(BaseCommand):
         return samples, result
 
     def _explain(self, text):
-        """The plans of the statements the page runs for `text` that read the index."""
+        """The plans of the statements the page runs for `text` (the statistics are
+        read once a process, and are not among them)."""
         with CaptureQueriesContext(connection) as queries:
             run_search(text)
-        statements = [q["sql"] for q in queries.captured_queries if "_index" in q["sql"]]
+        statements = [q["sql"] for q in queries.captured_queries]
         options = "(ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "QUERY PLAN "
         for number, sql in enumerate(statements, start=1):
             self.stdout.write(f"\n“{text}”的第 {number}/{len(statements)} 条查询的执行计划：")
