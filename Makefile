@@ -79,12 +79,14 @@ bench: install
 	@case "$$DATABASE_URL" in postgres*) ;; *) echo "设置 DATABASE_URL 为一个 PostgreSQL 数据库"; exit 1;; esac
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-# The search benchmark (README, "Search benchmark"), on the same kind of database.
+# The search benchmark (README, "Search benchmark"), on the same kind of database,
+# filled with SEARCH_ARTICLES generated articles (a database of its own per size).
+SEARCH_ARTICLES ?= 100000
 bench-search: install
 	@case "$$DATABASE_URL" in postgres*) ;; *) echo "设置 DATABASE_URL 为一个 PostgreSQL 数据库"; exit 1;; esac
 	DJANGO_DEBUG=true $(BIN)/python manage.py migrate --noinput
-	@if [ "$$(DJANGO_DEBUG=true $(BIN)/python manage.py shell -c 'from news.models import Article; print(Article.objects.count())')" -lt 100000 ]; then \
-		DJANGO_DEBUG=true $(BIN)/python manage.py generate_corpus --count 100000; fi
+	@if [ "$$(DJANGO_DEBUG=true $(BIN)/python manage.py shell -c 'from news.models import Article; print(Article.objects.count())')" -lt $(SEARCH_ARTICLES) ]; then \
+		DJANGO_DEBUG=true $(BIN)/python manage.py generate_corpus --count $(SEARCH_ARTICLES); fi
 	DJANGO_DEBUG=true $(BIN)/python manage.py bench_search
 
 # The production stack on this machine (README, "Deploying"): nginx on PORT in front

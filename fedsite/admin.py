@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import accounts_admin  # noqa: F401  users, groups, 登录保护 in Chinese (issue 9, item 7)
-from .models import ErrorReport, ExternalLink, SiteProfile
+from .models import ErrorReport, ExternalLink, SiteProfile, TraditionalPhrase
+from .reader import to_traditional
 
 
 @admin.register(SiteProfile)
@@ -59,3 +60,17 @@ class ErrorReportAdmin(admin.ModelAdmin):
     def mark_handled(self, request, queryset):
         count = queryset.update(handled=True)
         self.message_user(request, ngettext("已处理 %d 条。", "已处理 %d 条。", count) % count)
+
+
+@admin.register(TraditionalPhrase)
+class TraditionalPhraseAdmin(admin.ModelAdmin):
+    """繁体用词: how the 繁體 view writes the federation's words. Beside each, what the
+    plain conversion would write, so staff see what the entry fixes."""
+
+    list_display = ["simplified", "traditional", "plain_conversion", "note", "updated_at"]
+    search_fields = ["simplified", "traditional", "note"]
+    fields = ["simplified", "traditional", "note"]
+
+    @admin.display(description=_("不用本表时的转换"))
+    def plain_conversion(self, phrase):
+        return to_traditional(phrase.simplified, phrases={})

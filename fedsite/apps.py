@@ -1,5 +1,6 @@
 from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,12 +22,18 @@ class FedsiteConfig(AppConfig):
 
     def ready(self):
         from . import cache, checks  # noqa: F401 (checks registers the deployment checks)
-        from .models import ExternalLink, SiteProfile
+        from .models import ExternalLink, SiteProfile, TraditionalPhrase
+        from .reader import forget_traditional_phrases
         from .text import clean_text_fields_on_save
         from .uploads import strip_images_on_save
 
-        # The footer is on every page. Error reports appear on none.
-        cache.invalidate_on_save(SiteProfile, ExternalLink)
+        # The footer is on every page, and 繁体用词 on every 繁體 page and feed.
+        # Error reports appear on none.
+        cache.invalidate_on_save(SiteProfile, ExternalLink, TraditionalPhrase)
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_traditional_phrases, sender=TraditionalPhrase, dispatch_uid="reader-phrases"
+            )
         # No control characters in stored text; no metadata in stored images (issue 9).
         clean_text_fields_on_save(self)
         strip_images_on_save(self)

@@ -1,6 +1,9 @@
 """What every page shares: the site's particulars (网站信息) and footer links (友情链接),
-and the error reports readers send (我要纠错). They lived in news until issue 10;
-fedsite's first migration takes them over with their tables' rows."""
+the error reports readers send (我要纠错), and the words the 繁體 view writes as staff
+say (繁体用词). The first three lived in news until issue 10; fedsite's first
+migration takes them over with their tables' rows."""
+
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -133,3 +136,57 @@ class ErrorReport(models.Model):
 
     def __str__(self):
         return self.description[:30]
+
+
+# What a phrase may hold: characters of words (no markup, no spaces), since it is
+# replaced in the page's HTML as it is sent.
+_PHRASE = re.compile(r"[\w·]+")
+_HAN = re.compile("[\u3400-\u9fff\U00020000-\U0003ffff]")
+
+
+def validate_phrase(value):
+    if not _PHRASE.fullmatch(value) or not _HAN.search(value):
+        raise ValidationError(
+            _("请只填写词语本身（汉字，可含字母和数字），不要加空格或标点。"),
+            code="phrase_characters",
+        )
+
+
+class TraditionalPhrase(models.Model):
+    """A word the 繁體 view writes as staff say rather than as OpenCC's s2tw guesses
+    (fedsite.reader): s2tw reads 联系 in 全市妇联系统 as one word (婦聯繫統) and writes
+    征 in 新征程 as 徵. Shipped with the federation's own vocabulary (fedsite 0002),
+    edited in the admin; a change shows on the next page, no release needed."""
+
+    simplified = models.CharField(
+        _("简体写法"),
+        max_length=30,
+        unique=True,
+        validators=[validate_phrase],
+        help_text=_("简体文章中出现的词，如“妇联系统”“新征程”。"),
+    )
+    traditional = models.CharField(
+        _("繁体写法"),
+        max_length=30,
+        validators=[validate_phrase],
+        help_text=_("繁体页面上应当显示的写法，如“婦聯系統”“新征程”。"),
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["simplified"]
+        verbose_name = _("繁体用词")
+        verbose_name_plural = _("繁体用词")
+
+    def __str__(self):
+        return f"{self.simplified} → {self.traditional}"
+
+    def clean(self):
+        if self.simplified and self.traditional and len(self.simplified) != len(self.traditional):
+            # s2tw changes characters, never the number of them: a different length
+            # is a typing mistake, and would change what the sentence says.
+            raise ValidationError(
+                {"traditional": _("繁体写法应与简体写法字数相同，一字对一字。")},
+                code="phrase_length",
+            )

@@ -5,13 +5,23 @@ plain links to `preferences`, which sets the cookie and sends the reader back.
 Traditional script is produced on the server with OpenCC's phrase-level `s2tw`
 conversion (发展/头发 become 發展/頭髮, not a character-by-character guess), for any
 public page and, on request (?script=hant), for the feeds.
+
+s2tw still guesses wrong on the federation's own words: it reads 联系 in 全市妇联系统
+as one word (婦聯繫統) and writes 新征程 as 新徵程 (issue 13). The words listed in
+繁体用词 (TraditionalPhrase, edited by staff in the admin) are written as listed, and
+the text between them is converted by s2tw as before. A change to the list bumps
+the page cache's generation and forgets the cached list (fedsite.apps), so cached
+繁體 pages follow at once.
 """
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import opencc
 from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
@@ -67,8 +77,51 @@ def _to_traditional():
     return opencc.OpenCC("s2tw")
 
 
-def to_traditional(text):
-    return _to_traditional().convert(text)
+PHRASES_KEY = "fedsite:traditional-phrases"
+PHRASES_TIMEOUT = 300  # seconds; a save of the list forgets it at once (fedsite.apps)
+
+
+def traditional_phrases():
+    """{simplified: traditional} of the 繁体用词 list, from the cache (one round trip;
+    a query when the list changed)."""
+    from .models import TraditionalPhrase  # (this module is imported before the models)
+
+    phrases = cache.get(PHRASES_KEY)
+    if phrases is None:
+        phrases = dict(TraditionalPhrase.objects.values_list("simplified", "traditional"))
+        cache.set(PHRASES_KEY, phrases, PHRASES_TIMEOUT)
+    return phrases
+
+
+def forget_traditional_phrases(**kwargs):
+    """After a save of the list: now, and again after the commit, so that no
+    request that read the list before the commit keeps it."""
+    cache.delete(PHRASES_KEY)
+    transaction.on_commit(lambda: cache.delete(PHRASES_KEY))
+
+
+@lru_cache(maxsize=8)
+def _phrase_pattern(simplified):
+    # Longest first: at any place the longest listed word wins (妇联系统 over 妇联).
+    ordered = sorted(simplified, key=lambda phrase: (-len(phrase), phrase))
+    return re.compile("|".join(re.escape(phrase) for phrase in ordered))
+
+
+def to_traditional(text, phrases=None):
+    """`text` in traditional script: each listed phrase as listed, the text between
+    them by s2tw. `phrases`: {simplified: traditional}, the 繁体用词 list if None."""
+    phrases = traditional_phrases() if phrases is None else phrases
+    convert = _to_traditional().convert
+    if not phrases:
+        return convert(text)
+    pieces = []
+    done = 0
+    for match in _phrase_pattern(frozenset(phrases)).finditer(text):
+        pieces.append(convert(text[done : match.start()]))
+        pieces.append(phrases[match.group()])
+        done = match.end()
+    pieces.append(convert(text[done:]))
+    return "".join(pieces)
 
 
 def preferences_for(request):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Column
-from .search import MAX_QUERY_LENGTH
+from .search import RAW_QUERY_LIMIT
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -13,7 +13,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 class SearchForm(forms.Form):
     """The reader's search. Bad filters are dropped, not errors: a search never fails."""
 
-    # No max_length: news.search.parse_query keeps the first 50 characters of anything.
+    # No max_length: news.search.parse_query searches the first 50 characters of
+    # anything and the page names what it left out.
     q = forms.CharField(label=_("关键词"), required=False, strip=True)
     column = forms.ModelChoiceField(
         label=_("栏目"),
@@ -32,9 +33,9 @@ class SearchForm(forms.Form):
         ]
 
     def clean_q(self):
-        # What is echoed back into the search box: no control characters, and
-        # no more than the search itself uses.
-        return _CONTROL.sub("", self.cleaned_data["q"])[:MAX_QUERY_LENGTH].strip()
+        # No control characters, and no more than the search reads (the page echoes
+        # only what it searched: Query.typed).
+        return _CONTROL.sub("", self.cleaned_data["q"])[:RAW_QUERY_LIMIT].strip()
 
     def full_clean(self):
         super().full_clean()

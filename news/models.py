@@ -139,7 +139,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         # Lists show title, column, date and summary: leave the bodies in the database.
         return self.select_related("column").defer(
-            "body", "body_text", "search_index", "title_index", "search_overflow"
+            "body", "body_text", "search_index", "title_index"
         )
 
     def for_saving(self):
@@ -147,7 +147,7 @@ class ArticleQuerySet(models.QuerySet):
         list): in this one query everything a history version records, the body
         too, and none of the large derived columns, which a save computes only
         when it changes their sources (Article.DERIVED)."""
-        return self.defer(None).defer("body_text", "search_index", "title_index", "search_overflow")
+        return self.defer(None).defer("body_text", "search_index", "title_index")
 
 
 class Derived(NamedTuple):
@@ -180,10 +180,15 @@ def _excerpt(article, using):
 
 
 def _search_columns(article, using):
-    index = search.backend_for(using).article_index(
+    columns, parts = search.backend_for(using).article_index(
         article.title, article.summary, article.body_text
     )
-    for name, value in index.items():
+    # The parts are rows of their own, written once the article's row exists (_save).
+    # Whether it had parts before: its count as loaded (deferred: not known).
+    had_parts = article.__dict__.get("search_part_count", 1) != 0
+    if parts or had_parts:
+        article._search_parts = parts
+    for name, value in columns.items():
         setattr(article, name, value)
 
 
@@ -274,10 +279,9 @@ class Article(models.Model):
     # whole article, and the title alone (title matches rank first).
     search_index = SearchIndexField(_("搜索索引"), blank=True, editable=False)
     title_index = SearchIndexField(_("标题索引"), blank=True, editable=False)
-    # NULL, not "", marks "not needed": only long articles on PostgreSQL have one.
-    search_overflow = models.TextField(  # noqa: DJ001
-        _("长文检索文本"), null=True, blank=True, editable=False
-    )
+    # How many ArticleSearchPart rows hold the index of a long article (PostgreSQL
+    # only; 0 for every other article, which its search_index holds whole).
+    search_part_count = models.PositiveIntegerField(default=0, editable=False)
     # Where a published article stands, counted from the oldest (1), in the all-news
     # order and in its column's order; NULL when not published. Lists turn a page
     # number into a range of these instead of an OFFSET, and know their length
@@ -300,7 +304,7 @@ class Article(models.Model):
         Derived(("summary", "body"), ("excerpt",), _excerpt),
         Derived(
             ("title", "summary", "body_text"),
-            ("search_index", "title_index", "search_overflow"),
+            ("search_index", "title_index", "search_part_count"),
             _search_columns,
         ),
         Derived(("status", "published_at"), ("published_at",), _publish_time),
@@ -319,7 +323,7 @@ class Article(models.Model):
             "cover_height",
             "search_index",
             "title_index",
-            "search_overflow",
+            "search_part_count",
             "base_snapshot",
             "list_position",
             "column_position",
@@ -385,7 +389,14 @@ class Article(models.Model):
             derived.compute(self, db)
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, *(c for d in due for c in d.columns)}
-        super().save(*args, **kwargs)
+        parts = self.__dict__.pop("_search_parts", None)
+        if parts is None:
+            super().save(*args, **kwargs)
+        else:
+            # A long article's index parts (news.search) are written with its row.
+            with transaction.atomic(using=db, savepoint=False):
+                super().save(*args, **kwargs)
+                ArticleSearchPart.store(self, parts, db)
         self._remember(kwargs["update_fields"] if update_fields is not None else self.__dict__)
 
     def _derived_due(self, update_fields):
@@ -516,6 +527,37 @@ class Article(models.Model):
         older = next((row for row in rows if (row.published_at, row.id) < key), None)
         newer = next((row for row in reversed(rows) if (row.published_at, row.id) > key), None)
         return older, newer, rows[:related_count]
+
+
+class ArticleSearchPart(models.Model):
+    """A stretch of a long article's search index (news.search, PostgreSQL only).
+
+    A tsvector records at most 16,383 positions, 256 per token and 1 MB; an article
+    past any of them (a 200,000-character list of names, a long work report) is
+    indexed in overlapping parts, each exact, and a search asks them as well as the
+    article's own search_index (issue 13). Written by Article.save and
+    rebuild_search_index, never by hand."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="search_parts")
+    number = models.PositiveIntegerField()
+    index = SearchIndexField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "number"], name="article_search_part_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.article_id}/{self.number}"
+
+    @classmethod
+    def store(cls, article, parts, using):
+        """Replace the article's parts by `parts` (tsvector literals)."""
+        cls.objects.using(using).filter(article_id=article.pk).delete()
+        cls.objects.using(using).bulk_create(
+            cls(article_id=article.pk, number=number, index=literal)
+            for number, literal in enumerate(parts, start=1)
+        )
 
 
 class ReviewEvent(models.Model):

@@ -7,63 +7,105 @@ index **overlapping character pairs (bigrams)** instead: 市妇联组织 is inde
 市妇 妇联 联组 组织 织, one position apart. A query is cut the same way and must
 match as a phrase (each pair right after the previous one), which is exactly "the
 query occurs in the text": 妇联 is found inside 市妇联组织, 家政 inside 巾帼家政, and a
-longer phrase only where it really occurs. Latin words and numbers are tokens of
-their own, so mixed queries (12338热线, 2021年) work too. Text is folded to
-simplified script (OpenCC) and lower case on both sides, so a query in traditional
-script finds simplified text and the other way round.
+longer phrase only where it really occurs. Ideographs of every plane (𠮷 and the
+other Ext B–H characters of names, 〇 in 二〇二一年) and emoji are paired the same way.
+
+Latin words and numbers are whole tokens, matched whole (issue 13): a number keeps
+its decimal point and thousands separators (3.5, 4,500), and a hyphen, a point
+between words or a percent sign after a number is a token of its own, so 3.5% is
+the phrase 3.5 % (found in 增长3.5%, not in 13.5% or 3.55%), COVID-19 the phrase
+covid - 19, and 33 is not found in 12338. Text is folded to simplified script
+(OpenCC) and lower case on both sides, so a query in traditional script finds
+simplified text and the other way round.
 
 PostgreSQL keeps the tokens in a `tsvector` (the whole article, and the title alone
 so that title matches can rank first), each with a GIN index; a query is a
-`tsquery` of phrases. Both are written as literals
-and cast, so no text-search configuration (and no extension) is involved: stock
-PostgreSQL 15 serves it from the index. SQLite keeps the same tokens as a string
+`tsquery` of phrases. Both are written as literals and cast, so no text-search
+configuration (and no extension) is involved: stock PostgreSQL 15 serves it from
+the index. A tsvector records at most 16,383 positions, 256 per token and 1 MB, so a
+longer article is indexed in overlapping parts, each exact (ArticleSearchPart), and
+a query asks them too. SQLite keeps the same tokens as a string
 (" 市妇 妇联 联组 … ") and matches a phrase as a substring of it, which gives the same
 answers, by a scan.
 
 Which of the two a queryset uses is decided once, from the queryset's own database
 (`backend_for(queryset.db)`), and the `matches` lookup compiles per database, as
 Django's own functions do. The index is computed in Article.save();
-`manage.py rebuild_search_index` rebuilds it.
+`manage.py rebuild_search_index` rebuilds it. Marking matches in results is in
+news.highlight.
 """
 
+import math
 import re
+import time
 import unicodedata
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import opencc
+from django.contrib.postgres.aggregates import BoolOr
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
+from django.db.models import Count, F, Q, Window
 
 from .fields import SearchIndexField
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# A chunk is a stretch of characters and words with no separator in it; within a
-# chunk, runs of Chinese characters and of Latin letters/digits follow each other.
-_CHUNK = re.compile(rf"[{HAN}a-z0-9]+")
-_RUN = re.compile(rf"[{HAN}]+|[a-z0-9]+")
-_IS_HAN = re.compile(rf"[{HAN}]")
+# Characters indexed in overlapping pairs, as Chinese is. Ideographs of every plane:
+# Ext A, the unified block, the compatibility block (folded to unified by NFKC), and
+# planes 2 and 3 (Ext B–I, whose characters are in people's and places' names);
+# 〇 as in 二〇二一年.
+IDEOGRAPHS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
+# Emoji and the pictographic symbols, with what joins them into one picture: the
+# zero-width joiner (👩‍👧), keycaps (1️⃣) and the tags of subdivision flags.
+EMOJI = (
+    "\u00a9\u00ae\u2194-\u2199\u21a9\u21aa\u231a\u231b\u2328\u23cf\u23e9-\u23fa"
+    "\u25aa\u25ab\u25b6\u25c0\u25fb-\u25fe\u2600-\u27bf\u2934\u2935\u2b05-\u2b07"
+    "\u2b1b\u2b1c\u2b50\u2b55\u3030\u303d\U0001f000-\U0001faff\u200d\u20e3"
+    "\U000e0020-\U000e007f"
+)
+PAIRED = IDEOGRAPHS + EMOJI
+# A Latin word or a number. A number keeps its decimal point (3.5, 2021.3.8) and its
+# thousands separators (4,500: a comma before exactly three digits), so that neither
+# 3 nor 500 is found inside it.
+WORD = r"[a-z0-9]+(?:(?<=[0-9])(?:\.[0-9]+|,[0-9]{3}(?![0-9])))*"
+# Tokens of their own inside a chunk: a hyphen or point between words (covid-19,
+# www.example.cn) and a percent sign after a number (3.5%).
+JOINER = r"(?<=[a-z0-9])[-.](?=[a-z0-9])|(?<=[0-9])%"
+# A chunk is a stretch of indexed characters with no separator in it; tokens of one
+# chunk sit at consecutive positions, and no phrase runs from one chunk into the next.
+_CHUNK = re.compile(rf"(?:[{PAIRED}]|{WORD}|{JOINER})+")
+_PIECE = re.compile(rf"(?P<paired>[{PAIRED}]+)|(?P<word>{WORD})|{JOINER}")
+_WORD = re.compile(WORD)
+_WORD_EDGE = re.compile(r"[a-z0-9]")
 
-# PostgreSQL only: GIN indexes over the tsvectors. Migration 0006 created them with
-# its own copy of these statements; generate_corpus drops and rebuilds them around
-# a bulk load.
+# PostgreSQL only: GIN indexes over the tsvectors. Migrations 0006 and 0014 created
+# them with their own copy of these statements; generate_corpus drops and rebuilds
+# them around a bulk load.
 GIN_INDEXES = {
     "article_search_gin": "CREATE INDEX IF NOT EXISTS article_search_gin ON news_article "
     "USING gin (search_index)",
     "article_title_gin": "CREATE INDEX IF NOT EXISTS article_title_gin ON news_article "
     "USING gin (title_index)",
+    "article_search_part_gin": "CREATE INDEX IF NOT EXISTS article_search_part_gin "
+    "ON news_articlesearchpart USING gin (index)",
 }
 
-MAX_QUERY_LENGTH = 50  # characters of a query kept; more is cut, never an error
+MAX_QUERY_LENGTH = 50  # folded characters of a query searched; the rest is named on the page
 MAX_WORD_LENGTH = 64  # Latin/digit runs longer than this are not indexed
-# PostgreSQL's limit for one tsvector is 1 MB; stay well below it.
-MAX_TSVECTOR_BYTES = 900_000
-MAX_TERMS = 6
-# PostgreSQL stores at most this position; later tokens share it (phrase matching
-# there is approximate, ~8,000 characters into a body).
+# What a tsvector can hold (PostgreSQL: "Text Search Types"): positions 1–16383, at
+# most 256 positions per token, 1 MB in all. A part of a long article stays within them.
 MAX_POSITION = 16383
+MAX_POSITIONS_PER_TOKEN = 256
+MAX_PART_BYTES = 900_000
+# Consecutive parts share this many tokens, more than a query's longest phrase has
+# (a phrase of 50 characters has at most 50 tokens), so every phrase of a long
+# article lies whole in one part.
+PART_OVERLAP = MAX_QUERY_LENGTH + 1
+
+
+# -- Folding ----------------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
@@ -71,58 +113,171 @@ def _simplifier():
     return opencc.OpenCC("t2s")
 
 
+# Variation selectors choose a glyph, not a character (❤️ is ❤, and an ideographic
+# variation sequence is its base ideograph): dropped on both sides.
+_SELECTORS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+# The full-width comma separates clauses, never thousands (分别为120，340人), but NFKC
+# makes it an ASCII comma: fold it to the enumeration comma first.
+_CLAUSE_COMMAS = ("\uff0c", "\ufe50")
+
+
+def _clause_commas(text):
+    for comma in _CLAUSE_COMMAS:
+        text = text.replace(comma, "\u3001")
+    return text
+
+
 def normalize(text):
     """Fold to the form both sides are compared in: NFKC (full-width letters and
-    digits become ASCII), simplified script, lower case."""
-    return _simplifier().convert(unicodedata.normalize("NFKC", text or "")).lower()
+    digits become ASCII), simplified script, lower case, no variation selectors.
+
+    NFKC folds no ideograph of the supplementary planes, and OpenCC's t2s maps only
+    traditional forms to their simplified ones, so 𠮷 stays 𠮷 and never becomes 吉
+    (tests/news/test_search_text.py checks every code point)."""
+    text = _SELECTORS.sub("", _clause_commas(text or ""))
+    return simplify(unicodedata.normalize("NFKC", text)).lower()
+
+
+def fold_char(char):
+    """What `normalize` makes of one character (empty for a variation selector),
+    before script conversion; news.highlight folds text character by character."""
+    if _SELECTORS.match(char):
+        return ""
+    return unicodedata.normalize("NFKC", _clause_commas(char)).lower()
+
+
+# Characters OpenCC's t2s would fold into another character although simplified
+# Chinese uses them in their own right, chiefly in names (通用规范汉字表, 2013): 王昇
+# is not 王升, 乾县 not 干县, 哪吒 keeps 吒. Kept as they are, on both sides, by
+# passing them through the conversion as noncharacters (U+FDD0…, never in text).
+KEPT_AS_WRITTEN = {char: chr(0xFDD0 + n) for n, char in enumerate("乾昇陞氾吒")}
+
+
+def simplify(text):
+    """Traditional script to simplified (OpenCC t2s, phrase by phrase)."""
+    kept = [(char, stand_in) for char, stand_in in KEPT_AS_WRITTEN.items() if char in text]
+    for char, stand_in in kept:
+        text = text.replace(char, stand_in)
+    text = _simplifier().convert(text)
+    for char, stand_in in kept:
+        text = text.replace(stand_in, char)
+    return text
+
+
+# -- Tokens -----------------------------------------------------------------------
 
 
 def _chunk_tokens(chunk):
-    """Tokens of one chunk, in order: character pairs of each Chinese run plus its
-    last character alone (so a one-character query can match at a run's end), and
-    each Latin/digit run as one token."""
-    tokens = []
-    for run in _RUN.findall(chunk):
-        if _IS_HAN.match(run):
-            tokens.extend(run[i : i + 2] for i in range(len(run) - 1))
-            tokens.append(run[-1])
-        elif len(run) <= MAX_WORD_LENGTH:
-            tokens.append(run)
-        # A longer Latin run (a pasted hash or base64) is no word anyone searches
-        # for, and PostgreSQL refuses lexemes over 2 KB.
-    return tokens
+    """The token lists of one chunk: character pairs of each run of paired
+    characters plus its last character alone (so a one-character query can match at
+    a run's end), each word or number whole, each joiner alone. A word too long to
+    index (a pasted hash) ends the list, like a separator."""
+    if not _WORD_EDGE.search(chunk):
+        # Only paired characters (a joiner needs a word beside it): most chunks.
+        return [[chunk[i : i + 2] for i in range(len(chunk) - 1)] + [chunk[-1]]]
+    lists, tokens = [], []
+    for piece in _PIECE.finditer(chunk):
+        text = piece.group()
+        if piece.lastgroup == "paired":
+            tokens.extend(text[i : i + 2] for i in range(len(text) - 1))
+            tokens.append(text[-1])
+        elif piece.lastgroup == "word" and len(text) > MAX_WORD_LENGTH:
+            # No word anyone searches for, and PostgreSQL refuses lexemes over 2 KB.
+            if tokens:
+                lists.append(tokens)
+            tokens = []
+        else:
+            tokens.append(text)
+    if tokens:
+        lists.append(tokens)
+    return lists
 
 
 def document_chunks(text):
-    return [_chunk_tokens(chunk) for chunk in _CHUNK.findall(normalize(text))]
+    """The token lists of a text, one per chunk, in order."""
+    return [tokens for chunk in _CHUNK.findall(normalize(text)) for tokens in _chunk_tokens(chunk)]
+
+
+def word_spans(folded):
+    """(starts, ends) of every word and number in folded text, for finding whole
+    words only (news.highlight)."""
+    spans = [match.span() for match in _WORD.finditer(folded)]
+    return [start for start, _ in spans], [end for _, end in spans]
+
+
+def cuts_a_word(folded, begin, end, spans):
+    """Whether folded[begin:end] starts or ends inside a word or number (12<33>8,
+    <4>,500, 3.<5>): such a stretch is not a match."""
+    starts, ends = spans
+    for edge, char in ((begin, folded[begin]), (end, folded[end - 1])):
+        if not _WORD_EDGE.match(char):
+            continue
+        # The word that starts before `edge` and ends after it, if any.
+        index = bisect_left(starts, edge) - 1
+        if index >= 0 and ends[index] > edge:
+            return True
+    return False
 
 
 # -- The index ------------------------------------------------------------------
 
 
-def _tsvector_literal(texts):
-    """(literal, saturated): saturated when positions had to be dropped."""
-    positions = {}
-    position = 1
+def _token_items(texts):
+    """The tokens of the texts in order, None between chunks and between texts (a
+    position left empty, so that no phrase runs across a separator)."""
+    items = []
     for text in texts:
-        for chunk in document_chunks(text):
-            for token in chunk:
-                positions.setdefault(token, []).append(str(min(position, MAX_POSITION)))
-                position += 1
-            position += 1  # a gap: no phrase runs across a separator
-    saturated = position > MAX_POSITION or any(len(spots) > 256 for spots in positions.values())
-    literal = " ".join(f"'{token}':{','.join(spots[:256])}" for token, spots in positions.items())
-    if len(literal.encode()) > MAX_TSVECTOR_BYTES:
-        # A very long text: keep each token once, at its first position; phrases are
-        # then checked against the folded text (search_overflow).
-        literal = " ".join(f"'{token}':{spots[0]}" for token, spots in positions.items())
-        literal = literal.encode()[:MAX_TSVECTOR_BYTES].decode(errors="ignore").rsplit(" ", 1)[0]
-        saturated = True
-    return literal, saturated
+        for tokens in document_chunks(text):
+            items.extend(tokens)
+            items.append(None)
+    return items
+
+
+def _tsvector_part(items, start):
+    """(literal, end): a tsvector literal of items[start:end], as many as fit within
+    PostgreSQL's limits, positions counted from 1."""
+    spots = {}
+    size = 0
+    end = start
+    while end < len(items):
+        position = end - start + 1
+        token = items[end]
+        if position > MAX_POSITION:
+            break
+        if token is not None:
+            held = spots.get(token)
+            if held is not None and len(held) == MAX_POSITIONS_PER_TOKEN:
+                break
+            # A lexeme's bytes, its entry and its count (first time), 2 bytes a position.
+            grow = 2 + (len(token.encode()) + 8 if held is None else 0)
+            if size + grow > MAX_PART_BYTES:
+                break
+            size += grow
+            spots.setdefault(token, []).append(str(position))
+        end += 1
+    literal = " ".join(f"'{token}':{','.join(at)}" for token, at in spots.items())
+    return literal, end
+
+
+def tsvector_parts(texts):
+    """Literals of the tsvectors holding every token of the texts at its exact
+    position: one for nearly every article; for a long one, overlapping parts
+    (PART_OVERLAP tokens shared), so a phrase is found whole in one of them."""
+    items = _token_items(texts)
+    parts = []
+    start = 0
+    while True:
+        literal, end = _tsvector_part(items, start)
+        parts.append(literal)
+        if end >= len(items):
+            return parts
+        # A part always holds more than the overlap (each limit allows hundreds of
+        # tokens past it), so this moves on.
+        start = end - PART_OVERLAP
 
 
 def _token_string(texts):
-    chunks = [" ".join(chunk) for text in texts for chunk in document_chunks(text)]
+    chunks = [" ".join(tokens) for text in texts for tokens in document_chunks(text)]
     return " " + " | ".join(chunks) + " "
 
 
@@ -131,31 +286,33 @@ def _token_string(texts):
 
 @dataclass(frozen=True)
 class Term:
-    """One phrase of a query: its tokens, and whether the last one is a prefix
-    (a single character, or the start of a Latin word)."""
+    """One phrase of a query: its tokens, and whether the last one is a prefix (a
+    single character, which may be the first of a pair)."""
 
     tokens: tuple
     prefix_last: bool
-    text: str
+    text: str  # folded, as it is looked for in folded text (news.highlight)
 
 
 @dataclass(frozen=True)
 class Query:
     terms: tuple
     text: str  # the normalized query, for display
+    typed: str = ""  # what the reader typed, as far as it is searched
+    dropped: str = ""  # what the reader typed past MAX_QUERY_LENGTH: not searched
+    any_term: bool = False  # the terms are alternatives, not all required
 
     def __bool__(self):
         return bool(self.terms)
 
-    def every_token(self):
-        """The same tokens, each a term of its own, so that positions no longer
-        matter: what a long article's capped tsvector can still answer exactly."""
-        terms = []
-        for term in self.terms:
-            for index, token in enumerate(term.tokens):
-                prefix = term.prefix_last and index == len(term.tokens) - 1
-                terms.append(Term(tokens=(token,), prefix_last=prefix, text=token))
-        return Query(terms=tuple(terms), text=self.text)
+    def alternatives(self):
+        """The same terms, any of them enough: a quick look-up of candidates."""
+        return replace(self, any_term=True)
+
+    def term(self, index):
+        """The index-th term alone, as a query."""
+        term = self.terms[index]
+        return Query(terms=(term,), text=term.text)
 
 
 # Control characters, and lone surrogates (which OpenCC cannot encode).
@@ -164,35 +321,68 @@ _UNUSABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 # to the folded text (issue 9: 50 × ㎉ folded to 200 letters, one word too long to
 # index, and an empty phrase that PostgreSQL refused). This first cut only bounds
 # the work of folding.
-_RAW_QUERY_LIMIT = 20 * MAX_QUERY_LENGTH
+RAW_QUERY_LIMIT = 20 * MAX_QUERY_LENGTH
+
+
+def _searched_length(raw):
+    """How many characters of `raw` fold to at most MAX_QUERY_LENGTH characters (a
+    character that expands across the limit is left out whole)."""
+    folded = 0
+    index = 0
+    while index < len(raw):
+        folded += len(fold_char(raw[index]))
+        if folded > MAX_QUERY_LENGTH:
+            break
+        index += 1
+    else:
+        return len(raw)
+    # Words and numbers match whole: one cut in two would match nothing, so it goes
+    # to the part left out (unless it is all there is: a word that long is not
+    # indexed anyway).
+    cut = index
+    while cut > 0 and _WORD_EDGE.match(fold_char(raw[cut - 1])[-1:]):
+        if not _WORD_EDGE.match(fold_char(raw[cut])[:1]):
+            break
+        cut -= 1
+    return cut or index
 
 
 def parse_query(raw):
-    """A query from what a reader typed. Control characters, punctuation and
-    anything past MAX_QUERY_LENGTH folded characters are dropped, so any input is
-    a normal query (perhaps an empty one, which matches nothing and is never sent
-    to the database)."""
-    folded = normalize(_UNUSABLE.sub(" ", (raw or "")[:_RAW_QUERY_LIMIT]))
+    """A query from what a reader typed. Control characters and punctuation are
+    separators; every term of the first MAX_QUERY_LENGTH folded characters is
+    searched (issue 13), and what lies past them is kept as `dropped` for the page
+    to name. Any input is a normal query (perhaps an empty one, which matches
+    nothing and is never sent to the database)."""
+    raw = _UNUSABLE.sub(" ", (raw or "")[:RAW_QUERY_LIMIT])
+    cut = _searched_length(raw)
+    typed, rest = raw[:cut], raw[cut:]
     terms = []
-    for chunk in _CHUNK.findall(folded[:MAX_QUERY_LENGTH]):
-        tokens = _chunk_tokens(chunk)
-        if not tokens:  # nothing in it is indexed, so nothing can match it
+    for chunk in _CHUNK.findall(normalize(typed)):
+        lists = _chunk_tokens(chunk)
+        if not lists:
             continue
-        runs = _RUN.findall(chunk)
-        last = runs[-1]
-        if _IS_HAN.match(last) and len(last) > 1:
+        tokens = lists[0]
+        last = list(_PIECE.finditer(chunk))[-1]
+        single = last.lastgroup == "paired" and len(last.group()) == 1
+        if last.lastgroup == "paired" and not single:
             # The text may go on after the query's last character: drop the
             # run-end token that was added for it.
             tokens = tokens[:-1]
-        prefix_last = not _IS_HAN.match(last) or len(last) == 1
-        terms.append(Term(tokens=tuple(tokens), prefix_last=prefix_last, text=chunk))
-        if len(terms) == MAX_TERMS:
-            break
-    return Query(terms=tuple(terms), text=" ".join(term.text for term in terms))
+        term = Term(tokens=tuple(tokens), prefix_last=single, text=chunk)
+        if term not in terms:
+            terms.append(term)
+    dropped = rest.strip() if _CHUNK.search(normalize(rest)) else ""
+    return Query(
+        terms=tuple(terms),
+        text=" ".join(term.text for term in terms),
+        typed=typed.strip(),
+        dropped=dropped,
+    )
 
 
-def tsquery(query):
-    """A PostgreSQL tsquery literal: each term a phrase, the terms joined by AND."""
+def tsquery(query, joiner=" & "):
+    """A PostgreSQL tsquery literal: each term a phrase, the terms joined by AND
+    (or by `joiner`)."""
     phrases = []
     for term in query.terms:
         operands = []
@@ -200,16 +390,19 @@ def tsquery(query):
             prefix = ":*" if term.prefix_last and index == len(term.tokens) - 1 else ""
             operands.append(f"'{token}'{prefix}")
         phrases.append("(" + " <-> ".join(operands) + ")")
-    return " & ".join(phrases)
+    return joiner.join(phrases)
+
+
+_LIKE_SPECIAL = re.compile(r"([\\%_])")
 
 
 def like_patterns(query):
-    """SQLite LIKE patterns, one per term: the phrase as a substring of the token
-    string (a prefix token has no closing space)."""
+    """SQLite LIKE patterns (escaped with a backslash), one per term: the phrase as
+    a substring of the token string (a prefix token has no closing space)."""
     patterns = []
     for term in query.terms:
         text = " " + " ".join(term.tokens) + ("" if term.prefix_last else " ")
-        patterns.append(text)
+        patterns.append("%" + _LIKE_SPECIAL.sub(r"\\\1", text) + "%")
     return patterns
 
 
@@ -230,21 +423,48 @@ class Matches(models.Lookup):
         if not self.rhs:
             raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        patterns = [f"%{pattern}%" for pattern in like_patterns(self.rhs)]
-        sql = " AND ".join(f"{lhs} LIKE %s" for _ in patterns)
+        patterns = like_patterns(self.rhs)
+        joiner = " OR " if self.rhs.any_term else " AND "
+        sql = joiner.join(f"{lhs} LIKE %s ESCAPE '\\'" for _ in patterns)
         return f"({sql})", [param for pattern in patterns for param in (*lhs_params, pattern)]
 
     def as_postgresql(self, compiler, connection):
         if not self.rhs:
             raise EmptyResultSet
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} @@ (%s)::tsquery", [*lhs_params, tsquery(self.rhs)]
+        joiner = " | " if self.rhs.any_term else " & "
+        return f"{lhs} @@ (%s)::tsquery", [*lhs_params, tsquery(self.rhs, joiner)]
+
+
+class AnyOf(models.Lookup):
+    """`value = ANY(array)`. With an uncorrelated ARRAY(subquery) the planner runs the
+    subquery once and can use the value's index for it, next to other indexed
+    conditions (a BitmapOr), where `IN (subquery)` under an OR is a subplan tested
+    row by row."""
+
+    lookup_name = "any_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+@dataclass
+class Found:
+    """The ids of `count` results from the start-th, in order, and the total: exact,
+    or an estimate (`approximate`), or None when not known."""
+
+    ids: list
+    total: int | None
+    approximate: bool = False
 
 
 class SearchBackend:
     """What differs between databases, behind one interface: how the index is stored
-    (`article_index`, `index_value`), which rows match (`matching`), and how the
-    newest matches are found (`newest_ids`). Pick one with `backend_for`."""
+    (`article_index`, `index_value`), which rows match (`matching`), and how a page
+    of results is found (`find`). Pick one with `backend_for`."""
 
     indexes = {}  # name -> CREATE INDEX statement, for the index columns
 
@@ -254,21 +474,33 @@ class SearchBackend:
         raise NotImplementedError
 
     def article_index(self, title, summary, body_text):
-        """An article's search columns: search_index, title_index, search_overflow."""
+        """(columns, parts): an article's search columns, and the literals of its
+        ArticleSearchPart rows (none but for a long article on PostgreSQL)."""
         return {
             "search_index": self.index_value(title, summary, body_text),
             "title_index": self.index_value(title),
-            "search_overflow": None,
-        }
+            "search_part_count": 0,
+        }, []
 
     def matching(self, queryset, query, field="search_index"):
         """`queryset` narrowed to rows whose `field` index matches every term."""
         return queryset.filter(**{f"{field}__matches": query})
 
-    def newest_ids(self, matches, queryset, upto):
-        """Ids of the newest `upto` rows of `matches` (a subset of `queryset`,
-        ordered newest first)."""
-        return list(matches.values_list("id", flat=True)[:upto])
+    def find(self, queryset, query, start, count, scope=None):
+        """Results start…start+count of `query` in `queryset`, ranked (see
+        `ranked`). `scope`: how many articles `queryset` holds, if known."""
+        return self.every_match(queryset, query, start, count)
+
+    def every_match(self, queryset, query, start, count):
+        """Rank every match in one query, with the exact total: what SQLite does for
+        any query, and PostgreSQL for a rare word or a narrow scope."""
+        rows = list(
+            ranked(queryset, query)
+            .annotate(total=Window(Count("pk")))
+            .values_list("id", "total")[start : start + count]
+        )
+        total = rows[0][1] if rows else (0 if start == 0 else None)
+        return Found([pk for pk, _ in rows], total)
 
 
 class TokenStringSearch(SearchBackend):
@@ -282,6 +514,9 @@ class TokenStringSearch(SearchBackend):
 # How many of the newest articles to look through before asking the index for every
 # match: enough that a word in 2% of articles fills the page from them.
 WINDOW_FACTOR = 50
+# How long a process trusts PostgreSQL's statistics of the tokens (they change when
+# autovacuum analyzes the table, after a tenth of it has changed).
+TOKEN_STATS_SECONDS = 600
 
 
 class PostgresSearch(SearchBackend):
@@ -290,54 +525,178 @@ class PostgresSearch(SearchBackend):
     indexes = GIN_INDEXES
 
     def index_value(self, *texts):
-        return _tsvector_literal(texts)[0]
+        return tsvector_parts(texts)[0]
 
     def article_index(self, title, summary, body_text):
-        # search_overflow is the folded text, kept only when a long article outgrows
-        # what a tsvector can record (16,383 positions, 256 per token), so that a
-        # phrase late in a long work report is still found (see `matching`).
-        texts = (title, summary, body_text)
-        literal, saturated = _tsvector_literal(texts)
-        overflow = "\n".join(normalize(text) for text in texts) if saturated else None
-        return {
-            "search_index": literal,
+        parts = tsvector_parts((title, summary, body_text))
+        columns = {
+            "search_index": parts[0],
             "title_index": self.index_value(title),
-            "search_overflow": overflow,
+            "search_part_count": len(parts) if len(parts) > 1 else 0,
         }
+        return columns, parts if len(parts) > 1 else []
 
     def matching(self, queryset, query, field="search_index"):
         if field != "search_index":
             return super().matching(queryset, query, field)
-        # All tokens present (GIN, exact), and then either the phrases match the
-        # positions, or, for a long article whose positions were capped, the terms
-        # occur in its folded text.
-        overflow = models.Q(search_overflow__isnull=False)
-        for term in query.terms:
-            overflow &= models.Q(search_overflow__contains=term.text)
+        # The article's own tsvector holds the whole of nearly every article and the
+        # start of a long one; a long one matches if every term is in one of its parts.
+        Part = queryset.model._meta.get_field("search_parts").related_model
+        in_parts = (
+            Part.objects.using(queryset.db)
+            .filter(index__matches=query.alternatives())
+            .values("article_id")
+            .annotate(
+                **{
+                    f"term{number}": BoolOr(
+                        models.ExpressionWrapper(
+                            Q(index__matches=query.term(number)),
+                            output_field=models.BooleanField(),
+                        )
+                    )
+                    for number in range(len(query.terms))
+                }
+            )
+            .filter(**{f"term{number}": True for number in range(len(query.terms))})
+            .values("article_id")
+        )
         return queryset.filter(
-            models.Q(search_index__matches=query.every_token())
-            & (models.Q(search_index__matches=query) | overflow)
+            Q(search_index__matches=query) | AnyOf(F("pk"), ArraySubquery(in_parts))
         )
 
-    def newest_ids(self, matches, queryset, upto):
-        """PostgreSQL's planner estimates a phrase's rows as if its character pairs
+    def find(self, queryset, query, start, count, scope=None):
+        """Two ways, chosen by what they will cost. Ranking every match costs one
+        look at each match; walking the newest articles costs one look at each
+        article until the page is full. A rare word (PostgreSQL's statistics say its
+        rarest token is in fewer articles than the window below) or a narrow scope
+        (a column in a year) is ranked whole, with its exact total; a common word is
+        found among the newest articles (`newest_ids`), and its total estimated."""
+        upto = start + count
+        window = WINDOW_FACTOR * upto
+        if scope is not None and scope <= window:
+            return self.every_match(queryset, query, start, count)
+        stats = token_stats(queryset.db)
+        if stats is not None and stats.most_rows(query) <= window:
+            return self.every_match(queryset, query, start, count)
+        if scope is None:
+            scope = queryset.count()
+            if scope <= window:
+                return self.every_match(queryset, query, start, count)
+        ids, ended = self.newest_ids(queryset, query, upto)
+        found = Found(ids[start:upto], None)
+        if ended:
+            found.total = len(ids)
+        elif stats is not None:
+            found.total = max(upto, stats.estimate(query, scope))
+            found.approximate = True
+        return found
+
+    def newest_ids(self, queryset, query, upto):
+        """(ids, ended): the first `upto` results, title matches first, and whether
+        that is all of them.
+
+        PostgreSQL's planner estimates a phrase's rows as if its character pairs
         were independent, so for a common word it expects a handful of rows and
         reads every match through the GIN index (38,000 rows, 700 ms for 婚姻家庭纠纷
         in the 100,000 article benchmark). So first look only among the newest
         WINDOW_FACTOR * upto articles: if they hold enough matches, those are exactly
         the newest ones (every match outside the window is older). Otherwise the
-        word is rare, and the index serves its few matches quickly."""
-        everything = matches.values_list("id", flat=True)
+        index serves the rest."""
+        in_title, elsewhere = ranked_parts(queryset, query)
         # The window is given by the publish time of its oldest article (one short
         # index scan), not as "id IN (newest ...)", which the planner turns into a
         # nested loop re-reading the window for every match.
         newest = queryset.order_by("-published_at", "-id").values_list("published_at", flat=True)
-        boundary = list(newest[WINDOW_FACTOR * upto - 1 : WINDOW_FACTOR * upto])
-        if boundary:
-            ids = list(everything.filter(published_at__gte=boundary[0])[:upto])
-            if len(ids) == upto:
-                return ids
-        return list(everything[:upto])
+        window = WINDOW_FACTOR * upto
+        boundary = list(newest[window - 1 : window])
+        ids = []
+        for part in (in_title, elsewhere):
+            wanted = upto - len(ids)
+            everything = part.values_list("id", flat=True)
+            found = []
+            if boundary:
+                found = list(everything.filter(published_at__gte=boundary[0])[:wanted])
+            if len(found) < wanted:
+                found = list(everything[:wanted])
+            ids += found
+            if len(ids) >= upto:
+                return ids, False
+        return ids, True
+
+
+@dataclass(frozen=True)
+class TokenStats:
+    """What PostgreSQL's statistics say of the index's tokens: the fraction of rows
+    holding each of the most common ones, the smallest such fraction (which no other
+    token exceeds), and the table's rows. Migration 0014 raises the column's
+    statistics target so that the list holds the ten thousand most common tokens."""
+
+    frequency: dict
+    lowest: float
+    rows: float
+    prefixes: tuple  # the tokens, sorted, for prefix look-ups
+
+    def token_frequency(self, token, prefix):
+        if not prefix:
+            return self.frequency.get(token, self.lowest)
+        # Every listed token starting with it, and as much again as one unlisted.
+        low = bisect_left(self.prefixes, token)
+        high = bisect_right(self.prefixes, token + "\U0010ffff")
+        return min(1.0, self.lowest + sum(self.frequency[t] for t in self.prefixes[low:high]))
+
+    def _term_frequencies(self, query):
+        for term in query.terms:
+            last = len(term.tokens) - 1
+            yield min(
+                self.token_frequency(token, term.prefix_last and index == last)
+                for index, token in enumerate(term.tokens)
+            )
+
+    def most_rows(self, query):
+        """At most how many rows match: no more than hold its rarest token."""
+        return self.rows * min(self._term_frequencies(query))
+
+    def estimate(self, query, scope):
+        """About how many of `scope` articles match: each phrase as common as its
+        rarest token, the terms independent of each other."""
+        return round(scope * math.prod(self._term_frequencies(query)))
+
+
+_token_stats = {}  # alias -> (time read, TokenStats or None)
+
+
+def token_stats(alias):
+    """The TokenStats of `alias`'s search index, read at most every
+    TOKEN_STATS_SECONDS per process; None before the table was first analyzed."""
+    kept = _token_stats.get(alias)
+    if kept is not None and time.monotonic() - kept[0] < TOKEN_STATS_SECONDS:
+        return kept[1]
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples "
+            "FROM pg_class c JOIN pg_stats s ON s.schemaname = current_schema() "
+            "AND s.tablename = c.relname AND s.attname = 'search_index' "
+            "WHERE c.oid = 'news_article'::regclass"
+        )
+        row = cursor.fetchone()
+    stats = None
+    if row is not None and row[0] and row[2] > 0:
+        tokens, frequencies, rows = row
+        # One frequency per token, then (for a tsvector) the lowest and the highest.
+        frequencies = frequencies[: len(tokens)]
+        stats = TokenStats(
+            frequency=dict(zip(tokens, frequencies, strict=True)),
+            lowest=min(frequencies),
+            rows=rows,
+            prefixes=tuple(sorted(tokens)),
+        )
+    _token_stats[alias] = (time.monotonic(), stats)
+    return stats
+
+
+def forget_token_stats():
+    """Read the statistics again on the next search (after an ANALYZE in tests)."""
+    _token_stats.clear()
 
 
 BACKENDS = {"postgresql": PostgresSearch()}
@@ -352,88 +711,40 @@ def matching(queryset, query, field="search_index"):
     return backend_for(queryset.db).matching(queryset, query, field)
 
 
-# -- Showing results ------------------------------------------------------------
-
-SNIPPET_LENGTH = 90
+# -- Pages of results ---------------------------------------------------------------
 
 
-def _fold_aligned(text):
-    """`normalize(text)` with exactly one character per character of `text`, so a
-    match found in it marks the same stretch of the original. Characters whose
-    NFKC form is longer (… → ...) are only lower-cased; if phrase-level script
-    conversion changes the length, characters are converted one by one."""
-    single = "".join(
-        folded if len(folded := unicodedata.normalize("NFKC", ch).lower()) == 1 else ch.lower()
-        for ch in text
+def ranked(queryset, query):
+    """Every match, title matches first, newest first within each."""
+    in_title = models.ExpressionWrapper(
+        Q(title_index__matches=query), output_field=models.BooleanField()
     )
-    converted = _simplifier().convert(single)
-    if len(converted) == len(single):
-        return converted
-    return "".join(c if len(c := _simplifier().convert(ch)) == 1 else ch for ch in single)
+    return (
+        matching(queryset, query)
+        .annotate(in_title=in_title)
+        .order_by("-in_title", "-published_at", "-id")
+    )
 
 
-def snippet(text, query, length=SNIPPET_LENGTH):
-    """A stretch of `text` around the first match, with every match in <mark>.
-    The text is escaped first, so neither the article nor the query can inject
-    markup. A text no longer than `length` is shown whole."""
-    plain = " ".join((text or "").split())
-    folded = _fold_aligned(plain)
-    needles = sorted({term.text for term in query.terms if term.text}, key=len, reverse=True)
-    spans = _match_spans(folded, needles)
-    start = 0
-    if spans and len(plain) > length:
-        start = max(0, min(spans[0][0] - length // 3, len(plain) - length))
-    end = min(len(plain), start + length)
-    pieces = []
-    cursor = start
-    for begin, finish in spans:
-        if finish <= start or begin >= end:
-            continue
-        begin, finish = max(begin, start), min(finish, end)
-        pieces.append(escape(plain[cursor:begin]))
-        pieces.append(f"<mark>{escape(plain[begin:finish])}</mark>")
-        cursor = finish
-    pieces.append(escape(plain[cursor:end]))
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(plain) else ""
-    return mark_safe(prefix + "".join(str(piece) for piece in pieces) + suffix)
-
-
-def has_match(text, query):
-    folded = _fold_aligned(" ".join((text or "").split()))
-    return any(term.text in folded for term in query.terms if term.text)
-
-
-def highlight(text, query):
-    """The whole of a short text (a title) with matches in <mark>, escaped."""
-    return snippet(text, query, length=max(len(text or ""), 1))
-
-
-def _match_spans(folded, needles):
-    spans = []
-    for needle in needles:
-        for match in re.finditer(re.escape(needle), folded):
-            spans.append((match.start(), match.end()))
-    spans.sort()
-    merged = []
-    for begin, finish in spans:
-        if merged and begin <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], finish))
-        else:
-            merged.append((begin, finish))
-    return merged
+def ranked_parts(queryset, query):
+    """The two halves of a result list: matches in the title, and the other
+    matches, each newest first."""
+    newest = ("-published_at", "-id")
+    in_title = matching(queryset, query, "title_index").order_by(*newest)
+    elsewhere = matching(queryset, query).exclude(title_index__matches=query).order_by(*newest)
+    return in_title, elsewhere
 
 
 @dataclass
 class ResultPage:
     """One page of results: title matches first, newest first, then the rest,
-    newest first. `total` is known only when the results end on or before this
-    page (counting every article with a common word costs more than the page)."""
+    newest first. `total` is exact, or an estimate when `approximate`, or None."""
 
     number: int
     articles: list
     has_next: bool
     total: int | None
+    approximate: bool = False
 
     @property
     def has_previous(self):
@@ -447,44 +758,37 @@ class ResultPage:
     def previous_page_number(self):
         return self.number - 1
 
+    @property
+    def total_text(self):
+        """The estimate as a reader takes it in: two significant figures, 万 from
+        ten thousand (约 4.2 万, 约 2,500)."""
+        if self.total is None:
+            return ""
+        if self.total >= 10_000:
+            return f"{float(f'{self.total / 10_000:.2g}'):g} 万"
+        return f"{int(float(f'{self.total:.2g}')):,}"
 
-def ranked_parts(queryset, query):
-    """The two halves of a result list: matches in the title, and the other
-    matches, each newest first."""
-    newest = ("-published_at", "-id")
-    in_title = matching(queryset, query, "title_index").order_by(*newest)
-    elsewhere = matching(queryset, query).exclude(title_index__matches=query).order_by(*newest)
-    return in_title, elsewhere
 
-
-def result_page(queryset, query, number, size=20, limit=1000):
-    """Page `number` of the articles in `queryset` matching `query`.
-
-    Two index-served queries rather than one ranked sort over every match: the
-    title matches by date, then the other matches by date, each fetched only as
-    far as this page needs (ids only), then the page's articles by id. The cost
-    stays flat however common the word (see README, "Search")."""
+def result_page(queryset, query, number, size=20, limit=1000, scope=None):
+    """Page `number` of the articles in `queryset` matching `query`, or None past
+    `limit` results. `scope`: how many articles `queryset` holds, when the caller
+    knows it without a query (news.positions)."""
     start = (number - 1) * size
     if start >= limit:
         return None
-    newest_ids = backend_for(queryset.db).newest_ids
-    in_title, elsewhere = ranked_parts(queryset, query)
-    title_ids = newest_ids(in_title, queryset, start + size + 1)
-    page_ids = title_ids[start : start + size + 1]
-    total = None
-    if len(page_ids) < size + 1:  # the title matches end on this page: continue with the rest
-        skip = max(0, start - len(title_ids))
-        wanted = size + 1 - len(page_ids)
-        other_ids = newest_ids(elsewhere, queryset, skip + wanted)[skip:]
-        page_ids += other_ids
-        if len(other_ids) < wanted:
-            total = len(title_ids) + skip + len(other_ids)
-    has_next = len(page_ids) > size and start + size < limit
-    page_ids = page_ids[:size]
-    found = (
+    found = backend_for(queryset.db).find(queryset, query, start, size + 1, scope)
+    has_next = len(found.ids) > size and start + size < limit
+    page_ids = found.ids[:size]
+    articles = (
         queryset.model.objects.using(queryset.db)
         .select_related("column")
-        .defer("body", "search_index", "title_index", "search_overflow")
+        .defer("body", "search_index", "title_index")
         .in_bulk(page_ids)
     )
-    return ResultPage(number, [found[pk] for pk in page_ids if pk in found], has_next, total)
+    return ResultPage(
+        number,
+        [articles[pk] for pk in page_ids if pk in articles],
+        has_next,
+        found.total,
+        found.approximate,
+    )

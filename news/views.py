@@ -20,8 +20,9 @@ from fedsite import parameters
 
 from . import positions
 from .forms import SearchForm
+from .highlight import has_match, highlight, snippet
 from .models import Article
-from .search import has_match, highlight, parse_query, result_page, snippet
+from .search import parse_query, result_page
 from .workflow import can_preview
 
 RELATED_COUNT = 5
@@ -181,21 +182,33 @@ def search(request):
     page: an empty or punctuation-only query shows the form, a page past the end
     is a 404."""
     form = SearchForm(request.GET or None)
+    ranking = positions.ranking()
     # The column filter's options from the cached navigation rather than a query.
     column_field = form.fields["column"]
     column_field.choices = [("", column_field.empty_label)] + [
-        (column.slug, column.name) for column in positions.ranking().columns
+        (column.slug, column.name) for column in ranking.columns
     ]
     query = parse_query(form.cleaned_data["q"] if form.is_valid() else "")
     page = None
     if query:
+        column, year = form.cleaned_data.get("column"), form.cleaned_data.get("year")
         articles = Article.objects.live()
-        if form.cleaned_data.get("column"):
-            articles = articles.in_column(form.cleaned_data["column"])
-        if form.cleaned_data.get("year"):
-            articles = articles.filter(published_at__year=form.cleaned_data["year"])
+        # How many articles the search looks through, from the lists' positions when
+        # they know it (all news, a column), else counted by the search if it needs it.
+        scope = None
+        if column:
+            articles = articles.in_column(column)
+            order = ranking.by_column.get(column.pk)
+            scope = order.count if order else None
+        else:
+            scope = ranking.all_news.count
+        if year:
+            articles = articles.filter(published_at__year=year)
+            scope = None
         number = parameters.read(request, "page", default=1)
-        page = result_page(articles, query, number, SEARCH_PAGE_SIZE, SEARCH_MAX_RESULTS)
+        page = result_page(
+            articles, query, number, SEARCH_PAGE_SIZE, SEARCH_MAX_RESULTS, scope=scope
+        )
         if page is None or (number > 1 and not page.articles):
             raise Http404
         for article in page.articles:
@@ -206,7 +219,7 @@ def search(request):
     # The links to other pages keep the query and filters, cleaned, never echoed raw.
     base_query = ""
     if query:
-        kept = {"q": form.cleaned_data["q"]}
+        kept = {"q": query.typed}
         if form.cleaned_data.get("column"):
             kept["column"] = form.cleaned_data["column"].slug
         if form.cleaned_data.get("year"):

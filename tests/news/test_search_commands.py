@@ -8,7 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from news.management.commands.bench_search import EXTRA_PAGES, QUERIES
+from news.management.commands.bench_search import EXTRA_PAGES, PLANNED, QUERIES, RARE_QUERIES
+from news.management.commands.generate_corpus import RARE_SENTENCES
 from news.models import Article
 from news.search import parse_query
 from tests.factories import ArticleFactory
@@ -58,6 +59,22 @@ def test_rebuilding_the_missing_indexes_indexes_what_a_migration_left_empty(clie
     assert found_ids(client, "家政培训") == [from_before.pk, indexed.pk]
 
 
+@pytest.mark.django_db
+def test_rebuilding_gives_a_long_article_its_parts_again(client):
+    filler = "".join(f"全市各级妇联组织开展第{n}次走访。" for n in range(1500))
+    long = ArticleFactory(title="年度工作报告", body=f"<p>{filler}</p><p>附：𠮷祥云同志事迹。</p>")
+    parts = long.search_part_count
+    long.search_parts.all().delete()
+    Article.objects.update(search_index="", title_index="", search_part_count=0)
+    assert found_ids(client, "𠮷祥云") == []
+
+    run("rebuild_search_index")
+
+    assert found_ids(client, "𠮷祥云") == [long.pk]
+    assert Article.objects.get(pk=long.pk).search_part_count == parts
+    assert long.search_parts.count() == parts
+
+
 # transaction=True: generate_corpus rebuilds PostgreSQL's GIN indexes after its own
 # commit, which PostgreSQL refuses inside a test's open transaction ("pending trigger
 # events"). serialized_rollback restores the rows migrations created.
@@ -73,6 +90,11 @@ def test_generated_articles_are_published_and_searchable(client):
         assert Article.objects.search(parse_query(article.title)).filter(pk=article.pk).exists()
     one = articles[0]
     assert one.pk in found_ids(client, one.title)
+    # Each rare sentence is in one article of 50 (one in 10,000, at least one).
+    for sentence in RARE_SENTENCES:
+        holding = [article for article in articles if sentence in article.body_text]
+        assert len(holding) == 1, sentence
+    assert len(found_ids(client, "𠮷祥云")) == 1
 
 
 @pytest.mark.django_db
@@ -83,7 +105,10 @@ def test_the_benchmark_runs_and_reports_median_and_95th_percentile():
     output = run("bench_search", repeat=1)
 
     per_query = [line for line in output.splitlines() if "中位" in line and "p95" in line]
-    # each query's first page, the extra deeper pages, and all of them together
-    assert len(per_query) == len(QUERIES) + len(EXTRA_PAGES) + 1
+    # each query's first page, the extra deeper pages; all of them, the common and the
+    # rare words, and the plain scan
+    assert len(per_query) == len(QUERIES) + len(RARE_QUERIES) + len(EXTRA_PAGES) + 4
     assert "全部查询：中位" in output
-    assert "执行计划" in output
+    assert "常用词（第 1 页）：中位" in output and "稀有词（第 1 页）：中位" in output
+    for word in PLANNED:
+        assert f"“{word}”的第 1/" in output

@@ -1,16 +1,16 @@
 from django.core.management.base import BaseCommand
 
 from news import search
-from news.models import Article
+from news.models import Article, ArticleSearchPart
 
 BATCH = 1000
-FIELDS = ["search_index", "title_index", "search_overflow"]
+FIELDS = ["search_index", "title_index", "search_part_count"]
 
 
 class Command(BaseCommand):
     help = (
         "重建全部文章的搜索索引。文章保存时会自动更新；升级跨过建立索引的迁移"
-        "（news 0006、0008）后运行一次。"
+        "（news 0006、0014）后运行一次。"
     )
 
     def add_arguments(self, parser):
@@ -21,7 +21,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, missing=False, **options):
-        articles = Article.objects.only("id", "title", "summary", "body_text").order_by("id")
+        articles = Article.objects.only(
+            "id", "title", "summary", "body_text", "search_part_count"
+        ).order_by("id")
         if missing:
             # Migrations add the index columns empty. An indexed article's index is
             # empty only if it has no word at all, and indexing that again is free.
@@ -30,8 +32,14 @@ class Command(BaseCommand):
         done = 0
         batch = []
         for article in articles.iterator(chunk_size=BATCH):
-            index = backend.article_index(article.title, article.summary, article.body_text)
-            for name, value in index.items():
+            columns, parts = backend.article_index(
+                article.title, article.summary, article.body_text
+            )
+            # Long articles (PostgreSQL): their parts, and no parts left for one
+            # that no longer needs them.
+            if parts or article.search_part_count:
+                ArticleSearchPart.store(article, parts, articles.db)
+            for name, value in columns.items():
                 setattr(article, name, value)
             batch.append(article)
             if len(batch) >= BATCH:
