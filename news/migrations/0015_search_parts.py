@@ -32,7 +32,7 @@ def postgresql_only(sql):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("news", "0013_list_position_indexes")]
+    dependencies = [("news", "0014_attachment_storage")]
 
     operations = [
         migrations.RemoveField(model_name="article", name="search_overflow"),
