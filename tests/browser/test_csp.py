@@ -18,7 +18,7 @@ from PIL import Image
 
 from news.models import Article
 
-from .conftest import ADMIN_PASSWORD, ADMIN_USERNAME, MARCH8_TITLE
+from .conftest import ADMIN_PASSWORD, ADMIN_USERNAME, MARCH8_TITLE, TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
 
@@ -207,13 +207,15 @@ def test_ckeditor_works_on_the_article_form_under_its_allowances(
     # 浏览服务器: the image browser hands an uploaded picture back to the dialog.
     page.locator(".cke_button__image").click()
     page.wait_for_selector(DIALOG)
-    with page.expect_popup() as opened:
+    # A new window loads a whole page: more time than a step in this one.
+    with page.expect_popup(timeout=2 * TIMEOUT_MS) as opened:
         page.get_by_role("button", name="浏览服务器").click()
     browser_window = opened.value
+    browser_window.wait_for_load_state(timeout=2 * TIMEOUT_MS)
     first = browser_window.locator("button[data-src]").first
     chosen = first.get_attribute("data-src")
     assert chosen.startswith("/media/uploads/")
-    with browser_window.expect_event("close"):
+    with browser_window.expect_event("close", timeout=2 * TIMEOUT_MS):
         first.click()
     page.wait_for_function(f"{DIALOG_URL}.some(i => i.value === {chosen!r})")
     page.locator(".cke_dialog_ui_button_ok").click()
