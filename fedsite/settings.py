@@ -180,10 +180,10 @@ STORAGES["attachments"] = {"BACKEND": "django.core.files.storage.FileSystemStora
 
 # Media on S3-compatible object storage (README, "Media on object storage"), for
 # several app servers without a shared disk. Pictures (uploads, covers, renditions,
-# the logo) go to a bucket the public reads, at FEDSITE_MEDIA_URL (a CDN or the
-# bucket's own address; by default the endpoint's path-style address). Attachments go
-# to a second bucket that must stay private: only the site reads it, with its keys,
-# and readers get them through /attachments/<id>/, which checks the article is public.
+# the logo) go to a bucket the public reads, at FEDSITE_MEDIA_URL (a CDN, by default
+# the bucket's own address). Attachments go to a second bucket that must stay
+# private: only the site reads it, with its keys, and readers get them through
+# /attachments/<id>/, which checks the article is public.
 MEDIA_S3_BUCKET = os.environ.get("FEDSITE_MEDIA_S3_BUCKET", "")
 if MEDIA_S3_BUCKET:
     ATTACHMENTS_S3_BUCKET = os.environ.get("FEDSITE_ATTACHMENTS_S3_BUCKET", "")
@@ -325,7 +325,12 @@ STAFF_CONTENT_SECURITY_POLICY = {
 # it writes into its frames get the page's nonce (static/js/editor-frame.js): no
 # other inline script element runs, and nothing is evaluated from strings.
 EDITOR_CONTENT_SECURITY_POLICY = {
-    "VIEWS": ["admin:news_article_add", "admin:news_article_change"],
+    # The article form, and an old version's page (its form, to restore it).
+    "VIEWS": [
+        "admin:news_article_add",
+        "admin:news_article_change",
+        "admin:news_article_simple_history",
+    ],
     "DIRECTIVES": {
         **STAFF_CONTENT_SECURITY_POLICY["DIRECTIVES"],
         "script-src": [SELF, NONCE, UNSAFE_HASHES, JAVASCRIPT_VOID_0],

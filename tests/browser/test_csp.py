@@ -14,6 +14,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from PIL import Image
 
 from news.models import Article
@@ -230,3 +231,18 @@ def test_ckeditor_works_on_the_article_form_under_its_allowances(
     page.wait_for_function(EDITOR_READY)
     expect(editable).to_contain_text("巾帼建功")
     assert [message for message in console if message.startswith("pageerror")] == []
+
+
+def test_an_old_version_opens_in_the_editor_to_be_restored(demo_site, superuser, desktop, expect):
+    """simple-history's page for one version shows the article form, CKEditor and all."""
+    page = desktop
+    log_in(page)
+    version = demo_site.history.earliest("history_date")
+    address = reverse("admin:news_article_simple_history", args=[demo_site.pk, version.history_id])
+
+    response = page.goto(address)
+
+    assert directives(response)["script-src-attr"] == ["'unsafe-inline'"]
+    page.wait_for_function(EDITOR_READY)
+    body = page.frame_locator("iframe.cke_wysiwyg_frame").locator("body")
+    expect(body).to_contain_text("巾帼")
