@@ -208,10 +208,10 @@ STORAGES["attachments"] = {"BACKEND": "django.core.files.storage.FileSystemStora
 
 # Media on S3-compatible object storage (README, "Media on object storage"), for
 # several app servers without a shared disk. Pictures (uploads, covers, renditions,
-# the logo) go to a bucket the public reads, at FEDSITE_MEDIA_URL (a CDN or the
-# bucket's own address; by default the endpoint's path-style address). Attachments go
-# to a second bucket that must stay private: only the site reads it, with its keys,
-# and readers get them through /attachments/<id>/, which checks the article is public.
+# the logo) go to a bucket the public reads, at FEDSITE_MEDIA_URL (a CDN, by default
+# the bucket's own address). Attachments go to a second bucket that must stay
+# private: only the site reads it, with its keys, and readers get them through
+# /attachments/<id>/, which checks the article is public.
 MEDIA_S3_BUCKET = os.environ.get("FEDSITE_MEDIA_S3_BUCKET", "")
 if MEDIA_S3_BUCKET:
     ATTACHMENTS_S3_BUCKET = os.environ.get("FEDSITE_ATTACHMENTS_S3_BUCKET", "")
@@ -364,12 +364,14 @@ STAFF_CONTENT_SECURITY_POLICY = {
 # it writes into its frames get the page's nonce (static/js/editor-frame.js): no
 # other inline script element runs, and nothing is evaluated from strings.
 EDITOR_CONTENT_SECURITY_POLICY = {
-    # The Word import's upload and preview are the article form's first step: the same
-    # admin date widgets (inline styles), and the preview shows the document's
-    # pictures as data: addresses until the draft is saved (news.word).
+    # The article form, an old version's page (its form, to restore it), and the Word
+    # import's upload and preview, the article form's first step: the same admin date
+    # widgets (inline styles), and the document's pictures shown as data: addresses
+    # until the draft is saved (news.word).
     "VIEWS": [
         "admin:news_article_add",
         "admin:news_article_change",
+        "admin:news_article_simple_history",
         "admin:news_article_word_import",
         "admin:news_article_word_replace",
     ],

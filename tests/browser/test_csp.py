@@ -14,11 +14,12 @@ import re
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
 from PIL import Image
 
 from news.models import Article
 
-from .conftest import ADMIN_PASSWORD, ADMIN_USERNAME, MARCH8_TITLE
+from .conftest import ADMIN_PASSWORD, ADMIN_USERNAME, MARCH8_TITLE, TIMEOUT_MS
 
 pytestmark = pytest.mark.browser
 
@@ -207,13 +208,15 @@ def test_ckeditor_works_on_the_article_form_under_its_allowances(
     # 浏览服务器: the image browser hands an uploaded picture back to the dialog.
     page.locator(".cke_button__image").click()
     page.wait_for_selector(DIALOG)
-    with page.expect_popup() as opened:
+    # A new window loads a whole page: more time than a step in this one.
+    with page.expect_popup(timeout=2 * TIMEOUT_MS) as opened:
         page.get_by_role("button", name="浏览服务器").click()
     browser_window = opened.value
+    browser_window.wait_for_load_state(timeout=2 * TIMEOUT_MS)
     first = browser_window.locator("button[data-src]").first
     chosen = first.get_attribute("data-src")
     assert chosen.startswith("/media/uploads/")
-    with browser_window.expect_event("close"):
+    with browser_window.expect_event("close", timeout=2 * TIMEOUT_MS):
         first.click()
     page.wait_for_function(f"{DIALOG_URL}.some(i => i.value === {chosen!r})")
     page.locator(".cke_dialog_ui_button_ok").click()
@@ -228,3 +231,18 @@ def test_ckeditor_works_on_the_article_form_under_its_allowances(
     page.wait_for_function(EDITOR_READY)
     expect(editable).to_contain_text("巾帼建功")
     assert [message for message in console if message.startswith("pageerror")] == []
+
+
+def test_an_old_version_opens_in_the_editor_to_be_restored(demo_site, superuser, desktop, expect):
+    """simple-history's page for one version shows the article form, CKEditor and all."""
+    page = desktop
+    log_in(page)
+    version = demo_site.history.earliest("history_date")
+    address = reverse("admin:news_article_simple_history", args=[demo_site.pk, version.history_id])
+
+    response = page.goto(address)
+
+    assert directives(response)["script-src-attr"] == ["'unsafe-inline'"]
+    page.wait_for_function(EDITOR_READY)
+    body = page.frame_locator("iframe.cke_wysiwyg_frame").locator("body")
+    expect(body).to_contain_text("巾帼")
