@@ -508,13 +508,14 @@ class ResultPage:
 
     @property
     def total_text(self):
-        """The estimate as a reader takes it in: two significant figures, 万 from
-        ten thousand (约 4.2 万, 约 2,500)."""
+        """The estimate as a reader takes it in: two significant figures, 万 from ten
+        thousand (4.2 万条, 2,500 条)."""
         if self.total is None:
             return ""
-        if self.total >= 10_000:
-            return f"{float(f'{self.total / 10_000:.2g}'):g} 万"
-        return f"{int(float(f'{self.total:.2g}')):,}"
+        rounded = float(f"{self.total:.2g}")
+        if rounded >= 10_000:
+            return f"{rounded / 10_000:g} 万条"
+        return f"{int(rounded):,} 条"
 
 
 def result_page(queryset, query, number, size=20, limit=1000, scope=None):
