@@ -1,6 +1,6 @@
 """Marking what a search found in a result's title and text (news.search).
 
-The text is folded as the index folds it (news.search.normalize), character by
+The text is folded as the index folds it (news.tokens.normalize), character by
 character, remembering where each folded character came from, so a match found in
 the folded text marks the stretch of the original that it came from, however that
 was written (婦聯 for 妇联, １２３３８ for 12338, ❤️ for ❤, 𠮷 as itself). A match
@@ -14,7 +14,7 @@ import unicodedata
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .search import cuts_a_word, fold_char, normalize, simplify, word_spans
+from .tokens import cuts_a_word, fold_char, normalize, simplify, word_spans
 
 SNIPPET_LENGTH = 90
 

@@ -31,54 +31,25 @@ answers, by a scan.
 Which of the two a queryset uses is decided once, from the queryset's own database
 (`backend_for(queryset.db)`), and the `matches` lookup compiles per database, as
 Django's own functions do. The index is computed in Article.save();
-`manage.py rebuild_search_index` rebuilds it. Marking matches in results is in
-news.highlight.
+`manage.py rebuild_search_index` rebuilds it. How text is folded and cut into tokens
+is in news.tokens, marking matches in results in news.highlight.
 """
 
 import math
 import re
 import time
-import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
-import opencc
 from django.contrib.postgres.aggregates import BoolOr
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import Count, F, Q, Window
 
+from . import tokens
 from .fields import SearchIndexField
-
-# Characters indexed in overlapping pairs, as Chinese is. Ideographs of every plane:
-# Ext A, the unified block, the compatibility block (folded to unified by NFKC), and
-# planes 2 and 3 (Ext B–I, whose characters are in people's and places' names);
-# 〇 as in 二〇二一年.
-IDEOGRAPHS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
-# Emoji and the pictographic symbols, with what joins them into one picture: the
-# zero-width joiner (👩‍👧), keycaps (1️⃣) and the tags of subdivision flags.
-EMOJI = (
-    "\u00a9\u00ae\u2194-\u2199\u21a9\u21aa\u231a\u231b\u2328\u23cf\u23e9-\u23fa"
-    "\u25aa\u25ab\u25b6\u25c0\u25fb-\u25fe\u2600-\u27bf\u2934\u2935\u2b05-\u2b07"
-    "\u2b1b\u2b1c\u2b50\u2b55\u3030\u303d\U0001f000-\U0001faff\u200d\u20e3"
-    "\U000e0020-\U000e007f"
-)
-PAIRED = IDEOGRAPHS + EMOJI
-# A Latin word or a number. A number keeps its decimal point (3.5, 2021.3.8) and its
-# thousands separators (4,500: a comma before exactly three digits), so that neither
-# 3 nor 500 is found inside it.
-WORD = r"[a-z0-9]+(?:(?<=[0-9])(?:\.[0-9]+|,[0-9]{3}(?![0-9])))*"
-# Tokens of their own inside a chunk: a hyphen or point between words (covid-19,
-# www.example.cn) and a percent sign after a number (3.5%).
-JOINER = r"(?<=[a-z0-9])[-.](?=[a-z0-9])|(?<=[0-9])%"
-# A chunk is a stretch of indexed characters with no separator in it; tokens of one
-# chunk sit at consecutive positions, and no phrase runs from one chunk into the next.
-_CHUNK = re.compile(rf"(?:[{PAIRED}]|{WORD}|{JOINER})+")
-_PIECE = re.compile(rf"(?P<paired>[{PAIRED}]+)|(?P<word>{WORD})|{JOINER}")
-_WORD = re.compile(WORD)
-_WORD_EDGE = re.compile(r"[a-z0-9]")
+from .tokens import MAX_QUERY_LENGTH, token_string, tsvector_parts
 
 # PostgreSQL only: GIN indexes over the tsvectors. Migrations 0006 and 0014 created
 # them with their own copy of these statements; generate_corpus drops and rebuilds
@@ -91,195 +62,6 @@ GIN_INDEXES = {
     "article_search_part_gin": "CREATE INDEX IF NOT EXISTS article_search_part_gin "
     "ON news_articlesearchpart USING gin (index)",
 }
-
-MAX_QUERY_LENGTH = 50  # folded characters of a query searched; the rest is named on the page
-MAX_WORD_LENGTH = 64  # Latin/digit runs longer than this are not indexed
-# What a tsvector can hold (PostgreSQL: "Text Search Types"): positions 1–16383, at
-# most 256 positions per token, 1 MB in all. A part of a long article stays within them.
-MAX_POSITION = 16383
-MAX_POSITIONS_PER_TOKEN = 256
-MAX_PART_BYTES = 900_000
-# Consecutive parts share this many tokens, more than a query's longest phrase has
-# (a phrase of 50 characters has at most 50 tokens), so every phrase of a long
-# article lies whole in one part.
-PART_OVERLAP = MAX_QUERY_LENGTH + 1
-
-
-# -- Folding ----------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _simplifier():
-    return opencc.OpenCC("t2s")
-
-
-# Variation selectors choose a glyph, not a character (❤️ is ❤, and an ideographic
-# variation sequence is its base ideograph): dropped on both sides.
-_SELECTORS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
-# The full-width comma separates clauses, never thousands (分别为120，340人), but NFKC
-# makes it an ASCII comma: fold it to the enumeration comma first.
-_CLAUSE_COMMAS = ("\uff0c", "\ufe50")
-
-
-def _clause_commas(text):
-    for comma in _CLAUSE_COMMAS:
-        text = text.replace(comma, "\u3001")
-    return text
-
-
-def normalize(text):
-    """Fold to the form both sides are compared in: NFKC (full-width letters and
-    digits become ASCII), simplified script, lower case, no variation selectors.
-
-    NFKC folds no ideograph of the supplementary planes, and OpenCC's t2s maps only
-    traditional forms to their simplified ones, so 𠮷 stays 𠮷 and never becomes 吉
-    (tests/news/test_search_text.py checks every code point)."""
-    text = _SELECTORS.sub("", _clause_commas(text or ""))
-    return simplify(unicodedata.normalize("NFKC", text)).lower()
-
-
-def fold_char(char):
-    """What `normalize` makes of one character (empty for a variation selector),
-    before script conversion; news.highlight folds text character by character."""
-    if _SELECTORS.match(char):
-        return ""
-    return unicodedata.normalize("NFKC", _clause_commas(char)).lower()
-
-
-# Characters OpenCC's t2s would fold into another character although simplified
-# Chinese uses them in their own right, chiefly in names (通用规范汉字表, 2013): 王昇
-# is not 王升, 乾县 not 干县, 哪吒 keeps 吒. Kept as they are, on both sides, by
-# passing them through the conversion as noncharacters (U+FDD0…, never in text).
-KEPT_AS_WRITTEN = {char: chr(0xFDD0 + n) for n, char in enumerate("乾昇陞氾吒")}
-
-
-def simplify(text):
-    """Traditional script to simplified (OpenCC t2s, phrase by phrase)."""
-    kept = [(char, stand_in) for char, stand_in in KEPT_AS_WRITTEN.items() if char in text]
-    for char, stand_in in kept:
-        text = text.replace(char, stand_in)
-    text = _simplifier().convert(text)
-    for char, stand_in in kept:
-        text = text.replace(stand_in, char)
-    return text
-
-
-# -- Tokens -----------------------------------------------------------------------
-
-
-def _chunk_tokens(chunk):
-    """The token lists of one chunk: character pairs of each run of paired
-    characters plus its last character alone (so a one-character query can match at
-    a run's end), each word or number whole, each joiner alone. A word too long to
-    index (a pasted hash) ends the list, like a separator."""
-    if not _WORD_EDGE.search(chunk):
-        # Only paired characters (a joiner needs a word beside it): most chunks.
-        return [[chunk[i : i + 2] for i in range(len(chunk) - 1)] + [chunk[-1]]]
-    lists, tokens = [], []
-    for piece in _PIECE.finditer(chunk):
-        text = piece.group()
-        if piece.lastgroup == "paired":
-            tokens.extend(text[i : i + 2] for i in range(len(text) - 1))
-            tokens.append(text[-1])
-        elif piece.lastgroup == "word" and len(text) > MAX_WORD_LENGTH:
-            # No word anyone searches for, and PostgreSQL refuses lexemes over 2 KB.
-            if tokens:
-                lists.append(tokens)
-            tokens = []
-        else:
-            tokens.append(text)
-    if tokens:
-        lists.append(tokens)
-    return lists
-
-
-def document_chunks(text):
-    """The token lists of a text, one per chunk, in order."""
-    return [tokens for chunk in _CHUNK.findall(normalize(text)) for tokens in _chunk_tokens(chunk)]
-
-
-def word_spans(folded):
-    """(starts, ends) of every word and number in folded text, for finding whole
-    words only (news.highlight)."""
-    spans = [match.span() for match in _WORD.finditer(folded)]
-    return [start for start, _ in spans], [end for _, end in spans]
-
-
-def cuts_a_word(folded, begin, end, spans):
-    """Whether folded[begin:end] starts or ends inside a word or number (12<33>8,
-    <4>,500, 3.<5>): such a stretch is not a match."""
-    starts, ends = spans
-    for edge, char in ((begin, folded[begin]), (end, folded[end - 1])):
-        if not _WORD_EDGE.match(char):
-            continue
-        # The word that starts before `edge` and ends after it, if any.
-        index = bisect_left(starts, edge) - 1
-        if index >= 0 and ends[index] > edge:
-            return True
-    return False
-
-
-# -- The index ------------------------------------------------------------------
-
-
-def _token_items(texts):
-    """The tokens of the texts in order, None between chunks and between texts (a
-    position left empty, so that no phrase runs across a separator)."""
-    items = []
-    for text in texts:
-        for tokens in document_chunks(text):
-            items.extend(tokens)
-            items.append(None)
-    return items
-
-
-def _tsvector_part(items, start):
-    """(literal, end): a tsvector literal of items[start:end], as many as fit within
-    PostgreSQL's limits, positions counted from 1."""
-    spots = {}
-    size = 0
-    end = start
-    while end < len(items):
-        position = end - start + 1
-        token = items[end]
-        if position > MAX_POSITION:
-            break
-        if token is not None:
-            held = spots.get(token)
-            if held is not None and len(held) == MAX_POSITIONS_PER_TOKEN:
-                break
-            # A lexeme's bytes, its entry and its count (first time), 2 bytes a position.
-            grow = 2 + (len(token.encode()) + 8 if held is None else 0)
-            if size + grow > MAX_PART_BYTES:
-                break
-            size += grow
-            spots.setdefault(token, []).append(str(position))
-        end += 1
-    literal = " ".join(f"'{token}':{','.join(at)}" for token, at in spots.items())
-    return literal, end
-
-
-def tsvector_parts(texts):
-    """Literals of the tsvectors holding every token of the texts at its exact
-    position: one for nearly every article; for a long one, overlapping parts
-    (PART_OVERLAP tokens shared), so a phrase is found whole in one of them."""
-    items = _token_items(texts)
-    parts = []
-    start = 0
-    while True:
-        literal, end = _tsvector_part(items, start)
-        parts.append(literal)
-        if end >= len(items):
-            return parts
-        # A part always holds more than the overlap (each limit allows hundreds of
-        # tokens past it), so this moves on.
-        start = end - PART_OVERLAP
-
-
-def _token_string(texts):
-    chunks = [" ".join(tokens) for text in texts for tokens in document_chunks(text)]
-    return " " + " | ".join(chunks) + " "
-
 
 # -- Queries --------------------------------------------------------------------
 
@@ -324,29 +106,6 @@ _UNUSABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 RAW_QUERY_LIMIT = 20 * MAX_QUERY_LENGTH
 
 
-def _searched_length(raw):
-    """How many characters of `raw` fold to at most MAX_QUERY_LENGTH characters (a
-    character that expands across the limit is left out whole)."""
-    folded = 0
-    index = 0
-    while index < len(raw):
-        folded += len(fold_char(raw[index]))
-        if folded > MAX_QUERY_LENGTH:
-            break
-        index += 1
-    else:
-        return len(raw)
-    # Words and numbers match whole: one cut in two would match nothing, so it goes
-    # to the part left out (unless it is all there is: a word that long is not
-    # indexed anyway).
-    cut = index
-    while cut > 0 and _WORD_EDGE.match(fold_char(raw[cut - 1])[-1:]):
-        if not _WORD_EDGE.match(fold_char(raw[cut])[:1]):
-            break
-        cut -= 1
-    return cut or index
-
-
 def parse_query(raw):
     """A query from what a reader typed. Control characters and punctuation are
     separators; every term of the first MAX_QUERY_LENGTH folded characters is
@@ -354,29 +113,18 @@ def parse_query(raw):
     to name. Any input is a normal query (perhaps an empty one, which matches
     nothing and is never sent to the database)."""
     raw = _UNUSABLE.sub(" ", (raw or "")[:RAW_QUERY_LIMIT])
-    cut = _searched_length(raw)
+    cut = tokens.searched_length(raw)
     typed, rest = raw[:cut], raw[cut:]
     terms = []
-    for chunk in _CHUNK.findall(normalize(typed)):
-        lists = _chunk_tokens(chunk)
-        if not lists:
-            continue
-        tokens = lists[0]
-        last = list(_PIECE.finditer(chunk))[-1]
-        single = last.lastgroup == "paired" and len(last.group()) == 1
-        if last.lastgroup == "paired" and not single:
-            # The text may go on after the query's last character: drop the
-            # run-end token that was added for it.
-            tokens = tokens[:-1]
-        term = Term(tokens=tuple(tokens), prefix_last=single, text=chunk)
+    for phrase in tokens.query_phrases(typed):
+        term = Term(*phrase)
         if term not in terms:
             terms.append(term)
-    dropped = rest.strip() if _CHUNK.search(normalize(rest)) else ""
     return Query(
         terms=tuple(terms),
         text=" ".join(term.text for term in terms),
         typed=typed.strip(),
-        dropped=dropped,
+        dropped=rest.strip() if tokens.has_tokens(rest) else "",
     )
 
 
@@ -508,7 +256,7 @@ class TokenStringSearch(SearchBackend):
     (" 市妇 妇联 | 家政 "), a phrase found as a substring of it, by a scan."""
 
     def index_value(self, *texts):
-        return _token_string(texts)
+        return token_string(texts)
 
 
 # How many of the newest articles to look through before asking the index for every
@@ -760,13 +508,14 @@ class ResultPage:
 
     @property
     def total_text(self):
-        """The estimate as a reader takes it in: two significant figures, 万 from
-        ten thousand (约 4.2 万, 约 2,500)."""
+        """The estimate as a reader takes it in: two significant figures, 万 from ten
+        thousand (4.2 万条, 2,500 条)."""
         if self.total is None:
             return ""
-        if self.total >= 10_000:
-            return f"{float(f'{self.total / 10_000:.2g}'):g} 万"
-        return f"{int(float(f'{self.total:.2g}')):,}"
+        rounded = float(f"{self.total:.2g}")
+        if rounded >= 10_000:
+            return f"{rounded / 10_000:g} 万条"
+        return f"{int(rounded):,} 条"
 
 
 def result_page(queryset, query, number, size=20, limit=1000, scope=None):

@@ -125,12 +125,12 @@ def test_a_rare_word_is_ranked_whole_from_the_gin_index_with_its_exact_total(
 def test_the_page_states_an_estimate_as_such(client, analyzed_corpus, small_window):
     summary = summary_of(client.get(SEARCH, {"q": "妇联"}))
 
-    assert re.search(r"找到约 1[012]0 条", summary), summary
+    assert re.search(r"找到约 1[012]0 条与“妇联”相关的结果", summary), summary
 
 
 @pytest.mark.parametrize(
     ("total", "shown"),
-    [(1234, "1,200"), (56, "56"), (9999, "10,000"), (12345, "1.2 万"), (456789, "46 万")],
+    [(1234, "1,200 条"), (56, "56 条"), (9999, "1 万条"), (12345, "1.2 万条"), (456789, "46 万条")],
 )
 def test_an_estimate_is_shown_to_two_figures(total, shown):
     page = search.ResultPage(1, [], True, total, approximate=True)

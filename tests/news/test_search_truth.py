@@ -21,7 +21,8 @@ from django.urls import reverse
 
 import news
 from news.models import Article
-from news.search import normalize, parse_query
+from news.search import parse_query
+from news.tokens import normalize
 from tests.factories import ArticleFactory, ColumnFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,12 +1,13 @@
-"""How news.search reads text (issue 13): which characters it indexes, how it folds
-them, and what a word or a number is. The pages built on it are tested in
+"""How search reads text (news.tokens, issue 13): which characters it indexes, how it
+folds them, and what a word or a number is. The pages built on it are tested in
 test_search.py, the whole against a brute-force scan in test_search_truth.py."""
 
 import unicodedata
 
 import pytest
 
-from news.search import document_chunks, normalize, parse_query, tsvector_parts
+from news.search import parse_query
+from news.tokens import document_chunks, normalize, tsvector_parts
 
 # Planes 2 and 3: CJK Unified Ideographs Extensions B–I and the compatibility
 # supplement (2F800–2FA1F, canonical duplicates of unified ideographs).
