@@ -223,7 +223,7 @@ def corpus_articles(count, seed=20220308):
 
     class NoIndex:
         def article_index(self, *args):
-            return {}
+            return {}, []  # the index and a long article's parts (news.search)
 
     command.backend = NoIndex()
     rng = random.Random(seed)
