@@ -111,7 +111,7 @@ class Command(BaseCommand):
             articles = articles.filter(
                 Q(published_at__gte=since) | Q(published_at__isnull=True, updated_at__gte=since)
             )
-        return articles.defer("body_text", "search_index", "title_index", "search_overflow")
+        return articles.defer("body_text", "search_index", "title_index")
 
     def _batches(self, articles):
         batch = []
