@@ -212,7 +212,10 @@ def test_ckeditor_works_on_the_article_form_under_its_allowances(
     with page.expect_popup(timeout=2 * TIMEOUT_MS) as opened:
         page.get_by_role("button", name="浏览服务器").click()
     browser_window = opened.value
-    browser_window.wait_for_load_state(timeout=2 * TIMEOUT_MS)
+    # The popup starts as about:blank, whose load can satisfy wait_for_load_state
+    # before the browser's own page (and the script that answers a click) is there.
+    browser_window.wait_for_url("**/ckeditor/browse/**", timeout=2 * TIMEOUT_MS)
+    browser_window.wait_for_load_state("load", timeout=2 * TIMEOUT_MS)
     first = browser_window.locator("button[data-src]").first
     chosen = first.get_attribute("data-src")
     assert chosen.startswith("/media/uploads/")
