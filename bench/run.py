@@ -78,6 +78,9 @@ def main():
     redis.Redis.from_url(args.redis_url).flushdb()  # the benchmark's own db number only
 
     rows = choose_rows() + compared_rows(args.compare)
+    if args.only:
+        # The baseline always runs: every ratio is to it.
+        rows = rows[:1] + [row for row in rows[1:] if row.label.startswith(tuple(args.only))]
     count_queries(rows)
     started = time.monotonic()
     logs = Path(tempfile.mkdtemp(prefix="fedsite-bench-"))
@@ -104,6 +107,13 @@ def parse_arguments():
         "--redis-url",
         default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
         help="基准测试专用的 Redis 库（开始时会被清空）",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="LABEL",
+        help="只测标签以此开头的行（可重复；基准行总会测），用于对比某几页",
     )
     parser.add_argument(
         "--compare",

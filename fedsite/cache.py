@@ -47,6 +47,13 @@ from . import parameters
 from .reader import preferences_for
 
 GENERATION_KEY = "fedsite:generation"
+# The frame generation: bumped by every content save but an article's own (a column,
+# the footer, a figure, an attachment, a new rendition, a restore). What an article
+# page shows besides its article, its neighbours and the request's own values comes
+# from these, so its page kept in parts (news.article_page) is valid while its
+# article's updated_at and this number stay the same: an article saved elsewhere
+# leaves it standing, where it bumps the site generation and every list with it.
+FRAME_KEY = "fedsite:generation:frame"
 # (generation, timestamp of the next scheduled change or 0 for none): asked of the apps
 # once per generation, read in the same round trip as the page.
 SCHEDULE_KEY = "fedsite:schedule"
@@ -66,16 +73,22 @@ _SCHEDULES = []
 
 def site_generation():
     """The current generation: one round trip (two more on a fresh cache)."""
-    return _current_generation(cache.get(GENERATION_KEY))
+    return current_generation(cache.get(GENERATION_KEY))
 
 
-def _current_generation(stored):
+def frame_generation():
+    """The current frame generation (FRAME_KEY), as site_generation()."""
+    return current_generation(cache.get(FRAME_KEY), FRAME_KEY)
+
+
+def current_generation(stored, key=GENERATION_KEY):
+    """The generation `key` (stored: its value as read, or None on a fresh cache)."""
     if stored is not None:
         return stored
     # A fresh cache: start from the clock so numbers never repeat after a flush.
     generation = int(timezone.now().timestamp() * 1000)
-    cache.add(GENERATION_KEY, generation, None)
-    return cache.get(GENERATION_KEY, generation)
+    cache.add(key, generation, None)
+    return cache.get(key, generation)
 
 
 def per_generation(key, compute, timeout=PAGE_TIMEOUT):
@@ -89,7 +102,7 @@ def per_generation(key, compute, timeout=PAGE_TIMEOUT):
     committed while it is computed (whose second bump follows its commit) makes the
     tag stale rather than the value."""
     values = cache.get_many([GENERATION_KEY, key])
-    generation = _current_generation(values.get(GENERATION_KEY))
+    generation = current_generation(values.get(GENERATION_KEY))
     kept = values.get(key)
     if kept is not None and kept[0] == generation:
         return kept[1]
@@ -98,12 +111,15 @@ def per_generation(key, compute, timeout=PAGE_TIMEOUT):
     return value
 
 
-def bump_site_generation():
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not there yet
-        site_generation()
-        cache.incr(GENERATION_KEY)
+def bump_site_generation(frame=True):
+    """A content change: every page built before it is stale. `frame=False` for an
+    article's own save, which leaves the frame generation (FRAME_KEY) as it is."""
+    for key in (GENERATION_KEY, FRAME_KEY) if frame else (GENERATION_KEY,):
+        try:
+            cache.incr(key)
+        except ValueError:  # not there yet
+            current_generation(None, key)
+            cache.incr(key)
 
 
 def _content_changed(sender, **kwargs):
@@ -113,8 +129,15 @@ def _content_changed(sender, **kwargs):
     transaction.on_commit(bump_site_generation)
 
 
-def invalidate_on_save(*models):
-    """Every save or delete of these models changes public pages: bump the generation.
+def _article_changed(sender, **kwargs):
+    bump_site_generation(frame=False)
+    transaction.on_commit(lambda: bump_site_generation(frame=False))
+
+
+def invalidate_on_save(*models, frame=True):
+    """Every save or delete of these models changes public pages: bump the generation
+    and, unless `frame=False` (an article's own save, whose page is keyed by its
+    updated_at besides: news.article_page), the frame generation.
 
     The whole site, not the pages that show the object, on purpose. What a save
     touches is wide (every page carries the column navigation and the footer; an
@@ -125,10 +148,11 @@ def invalidate_on_save(*models):
     concurrent publish commits, and then the withdrawn or re-drafted article would
     stay on cached pages. A bump instead costs one rebuild per address on its next
     request, written over the old entry, with no extra round trip."""
+    receiver = _content_changed if frame else _article_changed
     for model in models:
         label = model._meta.label
-        post_save.connect(_content_changed, sender=model, dispatch_uid=f"cache-{label}")
-        post_delete.connect(_content_changed, sender=model, dispatch_uid=f"cache-del-{label}")
+        post_save.connect(receiver, sender=model, dispatch_uid=f"cache-{label}")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"cache-del-{label}")
 
 
 def changes_at(next_change):
@@ -177,7 +201,7 @@ class PageCacheMiddleware:
         # The one round trip of a warm request: the generation, the schedule (needed
         # only to store a page, and small) and the page.
         values = cache.get_many([GENERATION_KEY, SCHEDULE_KEY, key])
-        generation = _current_generation(values.get(GENERATION_KEY))
+        generation = current_generation(values.get(GENERATION_KEY))
         now = timezone.now().timestamp()
         page = values.get(key)
         page = _Page._make(page) if page is not None else None

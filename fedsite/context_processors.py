@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.cache import cache
 
-from .cache import site_generation
+from .cache import frame_generation
 from .models import ExternalLink, SiteProfile
 from .reader import Preferences
 
@@ -23,8 +23,9 @@ def site(request):
 
 def _footer():
     """The site profile and footer links: the same on every page and rarely edited,
-    so kept in the cache until the next content change (the site generation)."""
-    key = f"fedsite:footer:{site_generation()}"
+    so kept in the cache until the next change of the frame (fedsite.cache): an
+    article's save leaves them standing."""
+    key = f"fedsite:footer:{frame_generation()}"
     footer = cache.get(key)
     if footer is None:
         footer = (SiteProfile.current(), list(ExternalLink.objects.all()))

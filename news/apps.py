@@ -17,7 +17,10 @@ class NewsConfig(AppConfig):
         from .models import Article, Attachment, Column
 
         # What changes public pages: saving these, and a scheduled article's time coming.
-        cache.invalidate_on_save(Article, Column, Attachment)
+        # An article's own save leaves the frame (fedsite.cache) standing: the other
+        # articles' pages, kept in parts, follow it through their links alone.
+        cache.invalidate_on_save(Column, Attachment)
+        cache.invalidate_on_save(Article, frame=False)
         # The next scheduled time comes with the lists' Ranking (news.positions), which
         # the page being built asks for anyway: no query of its own.
         cache.changes_at(positions.next_publication)

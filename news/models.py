@@ -5,8 +5,8 @@ from typing import NamedTuple
 
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
-from django.db import models, router, transaction
-from django.db.models import F, Q, Subquery
+from django.db import connections, models, router, transaction
+from django.db.models import F, Q
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +46,16 @@ def _fast_reverse(name, kwarg, value):
     if parts is None:
         return reverse(name, kwargs={kwarg: value})
     return f"{parts[0]}{value}{parts[1]}"
+
+
+def article_addresses():
+    """A function from an article's id to its address (as get_absolute_url gives it),
+    the script prefix and URLconf looked up once, for a page that links to many."""
+    prefix, urlconf = get_script_prefix(), get_urlconf()
+    parts = _url_parts("news:article", "pk", prefix, urlconf, settings.ROOT_URLCONF)
+    if parts is None:
+        return lambda pk: reverse("news:article", kwargs={"pk": pk})
+    return lambda pk: f"{parts[0]}{pk}{parts[1]}"
 
 
 class Column(models.Model):
@@ -132,6 +142,64 @@ class ArticleQuerySet(models.QuerySet):
 
     def in_column(self, column):
         return self.filter(column=column)
+
+    def reading(self, pk, related_count, now=None):
+        """The article `pk`, whatever its state (its page decides who may see it),
+        with the live articles its page links to: the previous (older) and next
+        (newer) of its column in (published_at, id) order, and its column's newest
+        `related_count` others (相关稿件). A Reading of ReadingRows, or None if there
+        is no such article.
+
+        One statement, written once (_reading_sql), read into plain rows: the article
+        page runs it on every request its kept parts serve (news.article_page), and
+        Django building the same from seven subqueries, then model instances from the
+        rows, cost several times what the database did."""
+        if not 0 < pk < 2**63:  # an id no row has (and SQLite could not take)
+            return None
+        connection = connections[self.db]
+        at = _adapted(now, connection)
+        published = Article.Status.PUBLISHED
+        params = [pk, pk, published, at, published, at, published, at, related_count]
+        with connection.cursor() as cursor:
+            cursor.execute(_reading_sql(), params)
+            rows = [ReadingRow.of(row, connection) for row in cursor.fetchall()]
+        article = next((row for role, row in rows if role == 0), None)
+        if article is None:
+            return None
+        previous = next((row for role, row in rows if role == 1), None)
+        following = next((row for role, row in rows if role == 2), None)
+        related = sorted(
+            (row for role, row in rows if role == 3),
+            key=lambda row: (row.published_at, row.id),
+            reverse=True,
+        )
+        return Reading(article, previous, following, related)
+
+    def at_positions(self, ranges, now=None):
+        """The live articles in `ranges` of the lists' positions (news.positions,
+        Order.top_range: (field, column id or None for all news, lowest position)),
+        as ListedRows in no particular order. One statement, written here: Django
+        composing the same OR of ranges cost the home page ten times what the query
+        did."""
+        if not ranges:
+            return []
+        connection = connections[self.db]
+        conditions, params = [], [Article.Status.PUBLISHED, _adapted(now, connection)]
+        for field, column_id, lowest in ranges:
+            column = Article._meta.get_field(field).column
+            if column_id is None:
+                conditions.append(f"{column} >= %s")
+                params.append(lowest)
+            else:
+                conditions.append(f"(column_id = %s AND {column} >= %s)")
+                params += [column_id, lowest]
+        sql = (
+            f"SELECT {', '.join(_LISTED_COLUMNS)} FROM {Article._meta.db_table} "
+            f"WHERE status = %s AND published_at <= %s AND ({' OR '.join(conditions)})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [ListedRow.of(row, connection) for row in cursor.fetchall()]
 
     def pinned_first(self):
         return self.order_by("-is_pinned", "-published_at", "-id")
@@ -359,6 +427,10 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            # Every save is a change: its page, kept in parts until updated_at moves
+            # (news.article_page), must not outlive a save of some fields only.
+            update_fields = kwargs["update_fields"] = {*update_fields, "updated_at"}
         using = kwargs.get("using") or router.db_for_write(Article, instance=self)
         if not positions.affected_by(self, update_fields):
             self._save(using, *args, **kwargs)
@@ -491,42 +563,142 @@ class Article(models.Model):
 
     def neighbours_and_related(self, related_count):
         """The previous (older) and next (newer) live articles of the same column and
-        its newest others (相关稿件), in one query: each is a short scan of the
-        column's index in (published_at, id) order, picked by a scalar subquery."""
-        siblings = Article.objects.live().in_column(self.column_id).exclude(pk=self.pk)
-        newest = siblings.order_by("-published_at", "-id")
-        picks = [newest[index : index + 1] for index in range(related_count)]
-        if self.published_at is not None:
-            key = (self.published_at, self.id)
-            # The plain bound (published_at <= t) starts the index scan at the
-            # article; the OR alone would scan from the end of the column to it.
-            picks.append(
-                newest.filter(
-                    Q(published_at__lt=self.published_at) | Q(id__lt=self.id),
-                    published_at__lte=self.published_at,
-                )[:1]
-            )
-            picks.append(
-                siblings.filter(
-                    Q(published_at__gt=self.published_at) | Q(id__gt=self.id),
-                    published_at__gte=self.published_at,
-                ).order_by("published_at", "id")[:1]
-            )
-        condition = Q()
-        for pick in picks:
-            condition |= Q(pk=Subquery(pick.values("pk")))
-        rows = sorted(
-            Article.objects.filter(condition).only(
-                "id", "title", "published_at", "column_id", "is_pinned"
-            ),
-            key=lambda article: (article.published_at, article.id),
-            reverse=True,
+        its newest others (相关稿件), as the article's page lists them."""
+        found = Article.objects.reading(self.pk, related_count)
+        if found is None:
+            return None, None, []
+        return found.previous, found.next, found.related
+
+
+def _adapted(now, connection):
+    return connection.ops.adapt_datetimefield_value(now or timezone.now())
+
+
+def _from_sqlite(values, times, flags, connection):
+    """Row values as the ORM gives them: SQLite gives times as text and booleans as
+    0 and 1 (PostgreSQL's driver gives them right)."""
+    if connection.vendor == "sqlite":
+        convert = connection.ops.convert_datetimefield_value
+        for index in times:
+            values[index] = convert(values[index], None, connection) if values[index] else None
+        for index in flags:
+            values[index] = bool(values[index])
+    return values
+
+
+_LISTED_COLUMNS = ("id", "title", "published_at", "is_pinned", "column_id", "excerpt")
+
+
+class ListedRow(NamedTuple):
+    """An article as a list shows it (news.items), read by ArticleQuerySet.at_positions."""
+
+    id: int
+    title: str
+    published_at: object  # datetime
+    is_pinned: bool
+    column_id: int
+    excerpt: str
+
+    @classmethod
+    def of(cls, row, connection):
+        return cls(*_from_sqlite(list(row), (2,), (3,), connection))
+
+    @property
+    def pk(self):
+        return self.id
+
+
+class ReadingRow(NamedTuple):
+    """An article's row as ArticleQuerySet.reading reads it: what its page needs of
+    it (the state, the times, the 阅读量) and of the articles it links to."""
+
+    id: int
+    title: str
+    published_at: object  # datetime, or None for a draft
+    is_pinned: bool
+    column_id: int
+    status: str
+    updated_at: object  # datetime
+    view_count: int
+
+    @classmethod
+    def of(cls, row, connection):
+        """(role, ReadingRow) of a row of _reading_sql, its values as the ORM gives
+        them (SQLite gives times as text and booleans as 0 and 1)."""
+        role, *values = row
+        return role, cls(*_from_sqlite(values, (2, 6), (3,), connection))
+
+    @property
+    def pk(self):
+        return self.id
+
+    def get_absolute_url(self):
+        return _fast_reverse("news:article", "pk", self.id)
+
+    def is_live(self, now=None):
+        return (
+            self.status == Article.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= (now or timezone.now())
         )
-        if self.published_at is None:
-            return None, None, rows[:related_count]
-        older = next((row for row in rows if (row.published_at, row.id) < key), None)
-        newer = next((row for row in reversed(rows) if (row.published_at, row.id) > key), None)
-        return older, newer, rows[:related_count]
+
+
+class Reading(NamedTuple):
+    """An article as its page shows it (ArticleQuerySet.reading): the article's row
+    and the live articles its page links to, as ReadingRows."""
+
+    article: ReadingRow
+    previous: ReadingRow | None
+    next: ReadingRow | None
+    related: list
+
+
+# ArticleQuerySet.reading's statement, per database vendor: the article and, by a
+# short scan of the column's index (article_column_live_idx) each, its previous and
+# next live articles and its newest live others. Each part of the UNION is a
+# subquery because SQLite allows ORDER BY and LIMIT only there; the article's column
+# and time are scalar subqueries, which PostgreSQL evaluates once and puts in the
+# index condition (a join to the row would scan the live index and filter instead).
+_READING_COLUMNS = (
+    "id",
+    "title",
+    "published_at",
+    "is_pinned",
+    "column_id",
+    "status",
+    "updated_at",
+    "view_count",
+)
+_READING_SQL = """
+WITH a AS (SELECT id, column_id, published_at FROM {table} WHERE id = %s)
+SELECT 0 AS role, {columns} FROM {table} WHERE id = %s
+UNION ALL SELECT 1 AS role, {columns} FROM (
+  SELECT {columns} FROM {table}
+  WHERE column_id = (SELECT column_id FROM a) AND status = %s AND published_at <= %s
+    AND published_at <= (SELECT published_at FROM a)
+    AND (published_at < (SELECT published_at FROM a) OR id < (SELECT id FROM a))
+  ORDER BY published_at DESC, id DESC LIMIT 1) p
+UNION ALL SELECT 2 AS role, {columns} FROM (
+  SELECT {columns} FROM {table}
+  WHERE column_id = (SELECT column_id FROM a) AND status = %s AND published_at <= %s
+    AND published_at >= (SELECT published_at FROM a)
+    AND (published_at > (SELECT published_at FROM a) OR id > (SELECT id FROM a))
+  ORDER BY published_at, id LIMIT 1) n
+UNION ALL SELECT 3 AS role, {columns} FROM (
+  SELECT {columns} FROM {table}
+  WHERE column_id = (SELECT column_id FROM a) AND status = %s AND published_at <= %s
+    AND id <> (SELECT id FROM a)
+  ORDER BY published_at DESC, id DESC LIMIT %s) r
+"""
+
+
+@functools.cache
+def _reading_sql():
+    names = [Article._meta.get_field(name).column for name in _READING_COLUMNS]
+    return _READING_SQL.format(
+        table=Article._meta.db_table,
+        columns=", ".join(names),
+    )
 
 
 class ArticleSearchPart(models.Model):

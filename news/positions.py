@@ -46,13 +46,14 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from fedsite.cache import site_generation
+from fedsite.cache import GENERATION_KEY, current_generation
 
 # The fields an article's place depends on. A save naming none of them moves nothing.
 PLACE_FIELDS = ("status", "published_at", "is_pinned", "column_id")
 _PLACE_NAMES = {*PLACE_FIELDS, "column"}
 
-RANKING_KEY = "news:ranking:{generation}"
+RANKING_KEY = "news:ranking"  # (site generation, Ranking)
+RANKING_KEYS = (GENERATION_KEY, RANKING_KEY)
 RANKING_TIMEOUT = 60 * 60  # seconds; a save changes the generation at once
 
 
@@ -269,13 +270,15 @@ class Order(NamedTuple):
             rank -= segment.live
         raise IndexError(rank)
 
-    def top(self, count):
-        """The first `count` live articles as a condition on positions (with live(),
-        for the home page's one query), or None when there are none."""
+    def top_range(self, count):
+        """The first `count` live articles as a range of positions (field, column id
+        or None, lowest position) for Article.objects.at_positions, or None when
+        there are none."""
         count = min(count, self.count)
         if not count:
             return None
-        return self.scope & Q(**{f"{self.field}__gte": self.position_of(count)})
+        column_id = dict(self.scope.children).get("column_id")  # Q() or Q(column_id=…)
+        return (self.field, column_id, self.position_of(count))
 
     def page(self, queryset, start, size, now):
         """`size` live articles from the start-th (0-based), newest first."""
@@ -306,18 +309,24 @@ class Ranking(NamedTuple):
         return {column.pk: column for column in self.columns}
 
 
-def ranking():
-    """The Ranking, from the cache while the site generation and the clock allow."""
-    key = RANKING_KEY.format(generation=site_generation())
+def ranking(values=None):
+    """The Ranking, from the cache while the site generation and the clock allow:
+    one round trip, the generation and the Ranking read together (or `values`, a
+    get_many of RANKING_KEYS the caller made with its own keys)."""
+    if values is None:
+        values = cache.get_many(RANKING_KEYS)
+    generation = current_generation(values.get(GENERATION_KEY))
+    kept = values.get(RANKING_KEY)
     now = timezone.now()
-    found = cache.get(key)
-    if found is not None and (found.until is None or now < found.until):
-        return found
+    if kept is not None and kept[0] == generation:
+        found = kept[1]
+        if found.until is None or now < found.until:
+            return found
     found = load_ranking(now)
     timeout = RANKING_TIMEOUT
     if found.until is not None:
         timeout = max(1, min(timeout, int((found.until - now).total_seconds())))
-    cache.set(key, found, timeout)
+    cache.set(RANKING_KEY, (generation, found), timeout)
     return found
 
 

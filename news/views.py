@@ -1,31 +1,28 @@
 import base64
 import io
 from collections import defaultdict
-from functools import reduce
-from operator import or_
+from functools import partial
 from urllib.parse import urlencode
 
 import segno
 from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
-from fedsite import parameters
+from fedsite import kept, parameters
 
-from . import positions
+from . import article_page, positions
 from .forms import SearchForm
 from .highlight import has_match, highlight, snippet
+from .items import article_items, headlines
 from .models import Article
 from .search import parse_query, result_page
-from .workflow import can_preview
-
-RELATED_COUNT = 5
 
 HOME_PINNED = 5
 HOME_LATEST = 10
@@ -33,30 +30,52 @@ HOME_PER_COLUMN = 6
 
 
 def home(request):
-    ranking = positions.ranking()
-    now = timezone.now()
+    # The lists change with every article published; the rest of the page only with
+    # the frame: a kept page (fedsite.kept) whose lists are filled in per request.
+    # One cache round trip for the kept page and the lists' Ranking.
+    kept_page = kept.lookup(request, "home", also=positions.RANKING_KEYS)
+    ranking = positions.ranking(kept_page.values)
+    lists = home_lists(ranking)
+    render = partial(render_home, columns=ranking.columns, lists=dict.fromkeys(lists))
+    return HttpResponse(kept_page.page(render, lists))
+
+
+def home_lists(ranking):
+    """The HTML of the home page's lists, by the name of their place in the page."""
     # The newest of all news and of every column in one query: each is a short range
     # of the position index (news.positions), so the page reads about as many rows
     # as it shows however many articles there are. The headlines (要闻, the newest
     # pinned of all columns) are among them: a column's pinned articles lead its order.
-    tops = [ranking.all_news.top(HOME_LATEST)]
-    tops += [order.top(HOME_PER_COLUMN) for order in ranking.by_column.values()]
-    tops = [top for top in tops if top is not None]
-    rows = list(Article.objects.live(now).for_listing().filter(reduce(or_, tops))) if tops else []
+    tops = [ranking.all_news.top_range(HOME_LATEST)]
+    tops += [order.top_range(HOME_PER_COLUMN) for order in ranking.by_column.values()]
+    rows = Article.objects.at_positions([top for top in tops if top is not None])
     newest_first = sorted(rows, key=lambda a: (a.published_at, a.id), reverse=True)
     by_column = defaultdict(list)
     for article in sorted(rows, key=lambda a: (a.is_pinned, a.published_at, a.id), reverse=True):
         if len(by_column[article.column_id]) < HOME_PER_COLUMN:
             by_column[article.column_id].append(article)
-    return render(
-        request,
-        "news/home.html",
-        {
-            "pinned": [article for article in newest_first if article.is_pinned][:HOME_PINNED],
-            "latest": newest_first[:HOME_LATEST],
-            "column_blocks": [(column, by_column[column.id]) for column in ranking.columns],
-        },
-    )
+    pinned = [article for article in newest_first if article.is_pinned][:HOME_PINNED]
+    lists = {
+        "pinned_section": headlines(pinned),
+        "latest": article_items(newest_first[:HOME_LATEST], empty_note=True),
+    }
+    for column in ranking.columns:
+        lists[f"column_{column.pk}"] = article_items(
+            by_column[column.pk], show_pin=True, empty_note=True
+        )
+    return lists
+
+
+def render_home(request, columns, lists):
+    """The home page with the given HTML of each list (`lists`, as home() makes them),
+    or where a list's value is None, its kept page marker."""
+    items = {name: kept.marker(name) if html is None else html for name, html in lists.items()}
+    context = {
+        "pinned_section": items["pinned_section"],
+        "latest_items": items["latest"],
+        "column_blocks": [(column, items[f"column_{column.pk}"]) for column in columns],
+    }
+    return render_to_string("news/home.html", context, request)
 
 
 class ArticleListView(ListView):
@@ -110,35 +129,10 @@ class ColumnArticleListView(ArticleListView):
 
 
 def article_detail(request, pk):
-    article = get_object_or_404(Article.objects.select_related("column"), pk=pk)
-    preview = not article.is_live()
-    if preview and not can_preview(request.user):
-        # Drafts, withdrawn and scheduled articles do not exist for the public.
-        raise Http404
     # No counting here: the page is cached for anonymous readers, and each reading
-    # is counted by the image it loads (article_reading).
-    previous, following, related = article.neighbours_and_related(RELATED_COUNT)
-    response = render(
-        request,
-        "news/article_detail.html",
-        {
-            "article": article,
-            "preview": preview,
-            "previous": previous,
-            "next": following,
-            "current_column_slug": article.column.slug,
-            "attachments": article.attachments.all(),
-            "related": related if not preview else [],
-            # The work figures this article reports (stats app), one query.
-            "figures": article.cited_values.select_related("indicator").order_by(
-                "indicator__group__order", "indicator__order", "indicator_id"
-            ),
-        },
-    )
-    if preview:
-        # A staff preview must never be stored by a browser or a shared cache.
-        add_never_cache_headers(response)
-    return response
+    # is counted by the image it loads (article_reading). Kept in parts and filled
+    # per request (news.article_page).
+    return article_page.response(request, pk)
 
 
 # A transparent 1×1 GIF. The reading counter is an image, so it counts without

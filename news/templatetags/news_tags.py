@@ -5,6 +5,8 @@ from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from news import items
+
 register = template.Library()
 
 # As django.utils.html.json_script does: nothing in the data can close the script.
@@ -30,6 +32,12 @@ def date_ymd(value):
     if value in (None, ""):
         return ""
     return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+
+
+@register.simple_tag
+def article_items(articles, show_summary=False, show_pin=False, empty_note=False):
+    """{% article_items articles show_summary=True %}: the items of a list (news.items)."""
+    return items.article_items(articles, show_summary, show_pin, empty_note)
 
 
 @register.simple_tag(takes_context=True)

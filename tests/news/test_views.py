@@ -13,8 +13,13 @@ from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
+from django.urls import resolve
 from django.utils import timezone
 
+from fedsite.reader import COOKIE, preferences_for, to_traditional
+from news import positions, views
 from news.models import Article
 from tests.factories import ArticleFactory, ColumnFactory
 from tests.helpers import sitemap_urls
@@ -421,6 +426,52 @@ def test_home_page_query_count_does_not_grow_with_content(
     # A second reader is served from the cache without touching the database.
     with django_assert_num_queries(0):
         assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize(("columns", "articles"), SIZES)
+def test_an_uncached_home_page_costs_one_query_while_nothing_is_saved(
+    client, db, django_assert_num_queries, columns, articles
+):
+    """Kept in parts (fedsite.kept): a request the page cache does not serve (here
+    ?uncached=1, a parameter no page reads) reads the lists' rows and fills them in."""
+    build_site(columns, articles)
+    client.get("/?uncached=1")
+    with django_assert_num_queries(1):
+        assert client.get("/?uncached=1").status_code == 200
+
+
+@pytest.mark.parametrize("pinned", [True, False])
+@pytest.mark.parametrize("cookie", [None, "hant.large.high"])
+def test_the_kept_home_page_is_the_page_rendered_from_the_request(client, db, pinned, cookie):
+    column = build_site(3, 30)
+    if not pinned:
+        Article.objects.update(is_pinned=False)
+    ArticleFactory(column=column, title='<i>"妇联"</i> & 家庭', published_at=hours_ago(0.5))
+    extra = {"HTTP_COOKIE": f"{COOKIE}={cookie}"} if cookie else {}
+
+    for attempt in ("rendered and kept", "filled in from the kept parts"):
+        response = client.get("/?uncached=1", **extra)
+        request = RequestFactory().get("/?uncached=1", **extra)
+        request.reader, request.user = preferences_for(request), AnonymousUser()
+        request.resolver_match = resolve("/")
+        ranking = positions.ranking()
+        expected = views.render_home(request, ranking.columns, views.home_lists(ranking))
+        if request.reader.traditional:
+            expected = to_traditional(expected)
+        assert response.content.decode() == expected, attempt
+    page = response.content.decode()
+    assert ('id="pinned-heading"' in page) is pinned
+    assert "&lt;i&gt;&quot;" in page and "<i>" not in page
+
+
+def test_a_published_article_is_on_the_uncached_home_page_at_once(client, column):
+    build_site(2, 10)
+    client.get("/?uncached=1")
+    ArticleFactory(column=column, title="刚刚发布的文章", published_at=hours_ago(0.1))
+    assert "刚刚发布的文章" in html_of(client.get("/?uncached=1"))
+    column.name = "改名的栏目"
+    column.save()
+    assert "改名的栏目" in html_of(client.get("/?uncached=1"))
 
 
 @pytest.mark.parametrize(("columns", "articles"), SIZES)
