@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, pre_delete
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +15,7 @@ class NewsConfig(AppConfig):
         from fedsite.uploads import strip_images_on_save
 
         from . import attachments, positions
-        from .models import Article, Attachment, Column
+        from .models import Article, Attachment, Column, forget_prepared_statements
 
         # What changes public pages: saving these, and a scheduled article's time coming.
         # An article's own save leaves the frame (fedsite.cache) standing: the other
@@ -24,6 +25,10 @@ class NewsConfig(AppConfig):
         # The next scheduled time comes with the lists' Ranking (news.positions), which
         # the page being built asks for anyway: no query of its own.
         cache.changes_at(positions.next_publication)
+        # The article page's prepared statement is made again on a new connection.
+        connection_created.connect(
+            forget_prepared_statements, dispatch_uid="news-prepared-statements"
+        )
         # A deleted article leaves a gap in the lists' positions: close it.
         pre_delete.connect(_close_gap, sender=Article, dispatch_uid="news-positions")
         # A removed attachment's file goes too, once no row uses it.

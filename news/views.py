@@ -1,7 +1,8 @@
 import base64
 import io
 from collections import defaultdict
-from functools import partial
+from functools import lru_cache, partial
+from types import MappingProxyType
 from urllib.parse import urlencode
 
 import segno
@@ -9,7 +10,9 @@ from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import get_script_prefix
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -21,7 +24,7 @@ from . import article_page, positions
 from .forms import SearchForm
 from .highlight import has_match, highlight, snippet
 from .items import article_items, headlines
-from .models import Article
+from .models import Article, article_addresses
 from .search import parse_query, result_page
 
 HOME_PINNED = 5
@@ -49,21 +52,34 @@ def home_lists(ranking):
     tops = [ranking.all_news.top_range(HOME_LATEST)]
     tops += [order.top_range(HOME_PER_COLUMN) for order in ranking.by_column.values()]
     rows = Article.objects.at_positions([top for top in tops if top is not None])
+    columns = tuple(column.pk for column in ranking.columns)
+    # What the lists are written from besides the rows: the language, the time zone
+    # and the addresses' prefix.
+    setting = (get_language(), timezone.get_current_timezone_name(), get_script_prefix())
+    return _lists_of(tuple(rows), columns, setting)
+
+
+@lru_cache(maxsize=16)
+def _lists_of(rows, columns, setting):
+    """The lists written from the rows the query read (every request reads them): the
+    same rows give the same HTML, so the last few are kept by the rows themselves,
+    and a list read after an edit is written again once."""
     newest_first = sorted(rows, key=lambda a: (a.published_at, a.id), reverse=True)
     by_column = defaultdict(list)
     for article in sorted(rows, key=lambda a: (a.is_pinned, a.published_at, a.id), reverse=True):
         if len(by_column[article.column_id]) < HOME_PER_COLUMN:
             by_column[article.column_id].append(article)
     pinned = [article for article in newest_first if article.is_pinned][:HOME_PINNED]
+    address = article_addresses()
     lists = {
-        "pinned_section": headlines(pinned),
-        "latest": article_items(newest_first[:HOME_LATEST], empty_note=True),
+        "pinned_section": headlines(pinned, address),
+        "latest": article_items(newest_first[:HOME_LATEST], empty_note=True, address=address),
     }
-    for column in ranking.columns:
-        lists[f"column_{column.pk}"] = article_items(
-            by_column[column.pk], show_pin=True, empty_note=True
+    for column in columns:
+        lists[f"column_{column}"] = article_items(
+            by_column[column], show_pin=True, empty_note=True, address=address
         )
-    return lists
+    return MappingProxyType(lists)  # shared by the requests that read the same rows
 
 
 def render_home(request, columns, lists):

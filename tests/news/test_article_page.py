@@ -22,7 +22,9 @@ import redis
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 from django.utils import timezone
 
@@ -308,3 +310,39 @@ def test_parts_kept_for_another_release_are_not_read(client, shelf, monkeypatch)
 def test_a_hostile_address_is_a_404_not_an_error(client, shelf):
     for path in ("/articles/0/", "/articles/99999999999999999999999/", "/articles/-1/"):
         assert client.get(path).status_code == 404
+
+
+# -- The prepared statement (PostgreSQL) ----------------------------------------------
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL prepares the article's statement"
+)
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)  # the connection is closed: the rows must last
+def test_the_statement_is_prepared_again_on_a_new_connection(client, shelf):
+    article = shelf[3]
+
+    def read():
+        with CaptureQueriesContext(connection) as queries:
+            page = reading(client, article)
+        return [q["sql"].split()[0] for q in queries.captured_queries].count("PREPARE"), page
+
+    connection.close()
+    assert read()[0] == 1  # a new connection
+    assert read()[0] == 0  # the same one
+    connection.close()  # as Django does after CONN_MAX_AGE, or after a database restart
+    prepared, page = read()
+    assert prepared == 1
+    assert links_of(page, "下一篇") == [shelf[4].pk]
+
+
+@on_postgresql
+def test_behind_a_pooler_in_transaction_mode_nothing_is_prepared(client, shelf, monkeypatch):
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    monkeypatch.setattr(connection, "fedsite_reading_prepared", False, raising=False)
+    with CaptureQueriesContext(connection) as queries:
+        page = reading(client, shelf[3])
+    assert not any(q["sql"].startswith(("PREPARE", "EXECUTE")) for q in queries.captured_queries)
+    assert links_of(page, "上一篇") == [shelf[2].pk]
