@@ -184,21 +184,12 @@ class ArticleQuerySet(models.QuerySet):
         if not ranges:
             return []
         connection = connections[self.db]
-        conditions, params = [], [Article.Status.PUBLISHED, _adapted(now, connection)]
-        for field, column_id, lowest in ranges:
-            column = Article._meta.get_field(field).column
-            if column_id is None:
-                conditions.append(f"{column} >= %s")
-                params.append(lowest)
-            else:
-                conditions.append(f"(column_id = %s AND {column} >= %s)")
-                params += [column_id, lowest]
-        sql = (
-            f"SELECT {', '.join(_LISTED_COLUMNS)} FROM {Article._meta.db_table} "
-            f"WHERE status = %s AND published_at <= %s AND ({' OR '.join(conditions)})"
-        )
+        params = [Article.Status.PUBLISHED, _adapted(now, connection)]
+        for _field, column_id, lowest in ranges:
+            params += [lowest] if column_id is None else [column_id, lowest]
+        shape = tuple((field, column_id is None) for field, column_id, _lowest in ranges)
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(_positions_sql(shape), params)
             return [ListedRow.of(row, connection) for row in cursor.fetchall()]
 
     def pinned_first(self):
@@ -692,6 +683,20 @@ UNION ALL SELECT 3 AS role, {columns} FROM (
     AND id <> (SELECT id FROM a)
   ORDER BY published_at DESC, id DESC LIMIT %s) r
 """
+
+
+@functools.lru_cache(maxsize=64)
+def _positions_sql(shape):
+    """ArticleQuerySet.at_positions's statement for ranges of this shape: (position
+    field, whether it is of all news) for each."""
+    conditions = []
+    for field, all_news in shape:
+        column = Article._meta.get_field(field).column
+        conditions.append(f"{column} >= %s" if all_news else f"(column_id = %s AND {column} >= %s)")
+    return (
+        f"SELECT {', '.join(_LISTED_COLUMNS)} FROM {Article._meta.db_table} "
+        f"WHERE status = %s AND published_at <= %s AND ({' OR '.join(conditions)})"
+    )
 
 
 def _execute_reading(cursor, connection, params):
