@@ -73,6 +73,18 @@ class Lookup:
     def __init__(self, request, key, values):
         self.request, self.key, self.values = request, key, values
 
+    def per_frame(self, key, compute):
+        """The value kept under `key` (one of `also`) for this frame generation, or
+        compute()'s, kept for the next request: for what a page needs before its
+        fills and only the frame changes (the home page's columns)."""
+        frame = current_generation(self.values.get(FRAME_KEY), FRAME_KEY)
+        found = self.values.get(key)
+        if found is not None and found[0] == frame:
+            return found[1]
+        value = compute()
+        cache.set(key, (frame, value), KEPT_TIMEOUT)
+        return value
+
     def page(self, render, fills, stamp=None):
         """The page as HTML text. `render(marked_request)` renders it whole (its
         template given marked_request as its request and `marker(...)` where each

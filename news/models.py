@@ -161,7 +161,7 @@ class ArticleQuerySet(models.QuerySet):
         published = Article.Status.PUBLISHED
         params = [pk, pk, published, at, published, at, published, at, related_count]
         with connection.cursor() as cursor:
-            _execute_reading(cursor, connection, params)
+            _execute_prepared(cursor, connection, "fedsite_reading", _reading_sql(), params)
             rows = [ReadingRow.of(row, connection) for row in cursor.fetchall()]
         article = next((row for role, row in rows if role == 0), None)
         if article is None:
@@ -175,21 +175,20 @@ class ArticleQuerySet(models.QuerySet):
         )
         return Reading(article, previous, following, related)
 
-    def at_positions(self, ranges, now=None):
-        """The live articles in `ranges` of the lists' positions (news.positions,
-        Order.top_range: (field, column id or None for all news, lowest position)),
-        as ListedRows in no particular order. One statement, written here: Django
-        composing the same OR of ranges cost the home page ten times what the query
-        did."""
-        if not ranges:
-            return []
+    def newest_listed(self, column_ids, newest, per_column, now=None):
+        """The `newest` live articles of all news and the first `per_column` of each
+        column's order (its pinned articles first: news.positions), as ListedRows,
+        an article in both lists twice. One statement: each part a short backward
+        scan of a position index that stops at its LIMIT, whatever the number of
+        articles (the home page)."""
         connection = connections[self.db]
-        params = [Article.Status.PUBLISHED, _adapted(now, connection)]
-        for _field, column_id, lowest in ranges:
-            params += [lowest] if column_id is None else [column_id, lowest]
-        shape = tuple((field, column_id is None) for field, column_id, _lowest in ranges)
+        published, at = Article.Status.PUBLISHED, _adapted(now, connection)
+        params = [published, at, newest]
+        for column_id in column_ids:
+            params += [published, at, column_id, per_column]
         with connection.cursor() as cursor:
-            cursor.execute(_positions_sql(shape), params)
+            sql = _newest_sql(len(column_ids))
+            _execute_prepared(cursor, connection, f"fedsite_newest_{len(column_ids)}", sql, params)
             return [ListedRow.of(row, connection) for row in cursor.fetchall()]
 
     def pinned_first(self):
@@ -581,7 +580,7 @@ _LISTED_COLUMNS = ("id", "title", "published_at", "is_pinned", "column_id", "exc
 
 
 class ListedRow(NamedTuple):
-    """An article as a list shows it (news.items), read by ArticleQuerySet.at_positions."""
+    """An article as a list shows it (news.items), read by ArticleQuerySet.newest_listed."""
 
     id: int
     title: str
@@ -686,49 +685,69 @@ UNION ALL SELECT 3 AS role, {columns} FROM (
 
 
 @functools.lru_cache(maxsize=64)
-def _positions_sql(shape):
-    """ArticleQuerySet.at_positions's statement for ranges of this shape: (position
-    field, whether it is of all news) for each."""
-    conditions = []
-    for field, all_news in shape:
-        column = Article._meta.get_field(field).column
-        conditions.append(f"{column} >= %s" if all_news else f"(column_id = %s AND {column} >= %s)")
-    return (
-        f"SELECT {', '.join(_LISTED_COLUMNS)} FROM {Article._meta.db_table} "
-        f"WHERE status = %s AND published_at <= %s AND ({' OR '.join(conditions)})"
-    )
+def _newest_sql(columns):
+    """ArticleQuerySet.newest_listed's statement for this many columns. IS NOT NULL
+    lets the backward scans skip the articles without a place (drafts), which
+    PostgreSQL would otherwise read first."""
+    table, listed = Article._meta.db_table, ", ".join(_LISTED_COLUMNS)
+    live = "status = %s AND published_at <= %s"
+    parts = [
+        f"SELECT * FROM (SELECT {listed} FROM {table} WHERE {live} "
+        "AND list_position IS NOT NULL ORDER BY list_position DESC LIMIT %s) n"
+    ]
+    parts += [
+        f"SELECT * FROM (SELECT {listed} FROM {table} WHERE {live} AND column_id = %s "
+        f"AND column_position IS NOT NULL ORDER BY column_id DESC, column_position DESC "
+        f"LIMIT %s) c{index}"
+        for index in range(columns)
+    ]
+    return "\nUNION ALL ".join(parts)
 
 
-def _execute_reading(cursor, connection, params):
-    """Run _reading_sql. On PostgreSQL as a prepared statement with one generic plan,
-    made once per connection (news.apps forgets it when Django connects again):
-    planning the statement cost PostgreSQL three times what running it did, on
-    every article page.
+def _execute_prepared(cursor, connection, name, sql, params):
+    """Run `sql` (one of the statements written here, for the pages every reader
+    opens). On PostgreSQL as a prepared statement with one generic plan, made once
+    per connection (news.apps forgets them when Django connects again): planning
+    the article's statement cost PostgreSQL three times what running it did.
     Not behind a pooler in transaction mode (DJANGO_DB_TRANSACTION_POOLING, which
     also turns server-side cursors off), where the next transaction may be given
     another server connection, without the statement."""
     if connection.vendor != "postgresql" or connection.settings_dict.get(
         "DISABLE_SERVER_SIDE_CURSORS"
     ):
-        cursor.execute(_reading_sql(), params)
+        cursor.execute(sql, params)
         return
-    if not getattr(connection, "fedsite_reading_prepared", False):
-        numbered = iter(range(1, len(params) + 1))
-        statement = re.sub("%s", lambda match: f"${next(numbered)}", _reading_sql())
-        cursor.execute(f"PREPARE fedsite_reading AS {statement}")
-        connection.fedsite_reading_prepared = True
-        # One plan for every article: the same index scans whatever the values
-        # (EXPLAIN in the README), where PostgreSQL's own choice kept planning each
-        # time (0.8 ms a reading against 0.3). It applies to prepared statements
-        # only, and this is the site's one (psycopg2 prepares none itself).
-        cursor.execute("SET plan_cache_mode = force_generic_plan")
     placeholders = ", ".join(["%s"] * len(params))
-    cursor.execute(f"EXECUTE fedsite_reading ({placeholders})", params)
+    prepared = getattr(connection, "fedsite_prepared", None)
+    if prepared is not None and name in prepared:
+        cursor.execute(f"EXECUTE {name} ({placeholders})", params)
+        return
+    setup = ""
+    if prepared is None:
+        # A new connection, or one where a statement failed and what it holds is not
+        # known. One plan whatever the values: the same index scans for every
+        # article and every column (EXPLAIN in the README), where PostgreSQL's own
+        # choice kept planning each time (0.8 ms a reading against 0.3). It applies
+        # to prepared statements only, and these are the site's only ones (psycopg2
+        # prepares none itself).
+        prepared = connection.fedsite_prepared = set()
+        setup = "DEALLOCATE ALL; SET plan_cache_mode = force_generic_plan; "
+    numbered = iter(range(1, len(params) + 1))
+    statement = re.sub("%s", lambda match: f"${next(numbered)}", sql)
+    try:
+        # One round trip, and one query as a page counts them.
+        cursor.execute(
+            f"{setup}PREPARE {name} AS {statement}; EXECUTE {name} ({placeholders})", params
+        )
+    except Exception:
+        connection.fedsite_prepared = None  # start again from DEALLOCATE ALL
+        raise
+    prepared.add(name)
 
 
 def forget_prepared_statements(sender, connection, **kwargs):
     """connection_created: a new connection has none of the old one's statements."""
-    connection.fedsite_reading_prepared = False
+    connection.fedsite_prepared = None
 
 
 @functools.cache

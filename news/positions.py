@@ -251,12 +251,18 @@ class Segment(NamedTuple):
 
 
 class Order(NamedTuple):
-    """One list's order: its position field, the rows it covers and its segments
-    from the top (a column has two: the pinned, then the others)."""
+    """One list's order: its position field, the column it covers (None: all news)
+    and its segments from the top (a column has two: the pinned, then the others).
+    Plain values only: the Ranking holding it is read from the cache by every list
+    and the home page, and unpickling Q objects cost more than the query."""
 
     field: str
-    scope: Q
+    column_id: int | None
     segments: tuple
+
+    @property
+    def scope(self):
+        return Q() if self.column_id is None else Q(column_id=self.column_id)
 
     @property
     def count(self):
@@ -269,16 +275,6 @@ class Order(NamedTuple):
                 return segment.top - segment.scheduled - rank + 1
             rank -= segment.live
         raise IndexError(rank)
-
-    def top_range(self, count):
-        """The first `count` live articles as a range of positions (field, column id
-        or None, lowest position) for Article.objects.at_positions, or None when
-        there are none."""
-        count = min(count, self.count)
-        if not count:
-            return None
-        column_id = dict(self.scope.children).get("column_id")  # Q() or Q(column_id=…)
-        return (self.field, column_id, self.position_of(count))
 
     def page(self, queryset, start, size, now):
         """`size` live articles from the start-th (0-based), newest first."""
@@ -309,12 +305,10 @@ class Ranking(NamedTuple):
         return {column.pk: column for column in self.columns}
 
 
-def ranking(values=None):
+def ranking():
     """The Ranking, from the cache while the site generation and the clock allow:
-    one round trip, the generation and the Ranking read together (or `values`, a
-    get_many of RANKING_KEYS the caller made with its own keys)."""
-    if values is None:
-        values = cache.get_many(RANKING_KEYS)
+    one round trip, the generation and the Ranking read together."""
+    values = cache.get_many(RANKING_KEYS)
     generation = current_generation(values.get(GENERATION_KEY))
     kept = values.get(RANKING_KEY)
     now = timezone.now()
@@ -380,7 +374,7 @@ def load_ranking(now=None):
     by_column = {
         column.pk: Order(
             "column_position",
-            Q(column_id=column.pk),
+            column.pk,
             (
                 Segment(column.top, column.scheduled_pinned, column.unpinned_top),
                 Segment(column.unpinned_top, column.scheduled_unpinned, 0),
@@ -391,7 +385,7 @@ def load_ranking(now=None):
     first = columns[0] if columns else None
     all_news = Order(
         "list_position",
-        Q(),
+        None,
         (Segment(first.list_top, first.list_scheduled, 0) if first else Segment(0, 0, 0),),
     )
     until = first.next_time if first else None

@@ -32,31 +32,34 @@ HOME_LATEST = 10
 HOME_PER_COLUMN = 6
 
 
+HOME_COLUMNS_KEY = "news:home:columns"  # (frame generation, the columns' ids in order)
+
+
 def home(request):
     # The lists change with every article published; the rest of the page only with
     # the frame: a kept page (fedsite.kept) whose lists are filled in per request.
-    # One cache round trip for the kept page and the lists' Ranking.
-    kept_page = kept.lookup(request, "home", also=positions.RANKING_KEYS)
-    ranking = positions.ranking(kept_page.values)
-    lists = home_lists(ranking)
-    render = partial(render_home, columns=ranking.columns, lists=dict.fromkeys(lists))
+    # One cache round trip for the kept page and the columns it has a block for.
+    kept_page = kept.lookup(request, "home", also=[HOME_COLUMNS_KEY])
+    columns = kept_page.per_frame(
+        HOME_COLUMNS_KEY, lambda: [column.pk for column in positions.ranking().columns]
+    )
+    lists = home_lists(columns)
+    render = partial(render_home, columns=columns, lists=dict.fromkeys(lists))
     return HttpResponse(kept_page.page(render, lists))
 
 
-def home_lists(ranking):
-    """The HTML of the home page's lists, by the name of their place in the page."""
-    # The newest of all news and of every column in one query: each is a short range
-    # of the position index (news.positions), so the page reads about as many rows
-    # as it shows however many articles there are. The headlines (要闻, the newest
-    # pinned of all columns) are among them: a column's pinned articles lead its order.
-    tops = [ranking.all_news.top_range(HOME_LATEST)]
-    tops += [order.top_range(HOME_PER_COLUMN) for order in ranking.by_column.values()]
-    rows = Article.objects.at_positions([top for top in tops if top is not None])
-    columns = tuple(column.pk for column in ranking.columns)
+def home_lists(columns):
+    """The HTML of the home page's lists, by the name of their place in the page, for
+    the columns of these ids."""
+    # The newest of all news and of every column in one query, each part a short scan
+    # of a position index (news.positions), so the page reads about as many rows as
+    # it shows however many articles there are. The headlines (要闻, the newest pinned
+    # of all columns) are among them: a column's pinned articles lead its order.
+    rows = Article.objects.newest_listed(columns, HOME_LATEST, HOME_PER_COLUMN)
     # What the lists are written from besides the rows: the language, the time zone
     # and the addresses' prefix.
     setting = (get_language(), timezone.get_current_timezone_name(), get_script_prefix())
-    return _lists_of(tuple(rows), columns, setting)
+    return _lists_of(tuple(rows), tuple(columns), setting)
 
 
 @lru_cache(maxsize=16)
@@ -64,6 +67,7 @@ def _lists_of(rows, columns, setting):
     """The lists written from the rows the query read (every request reads them): the
     same rows give the same HTML, so the last few are kept by the rows themselves,
     and a list read after an edit is written again once."""
+    rows = {row.id: row for row in rows}.values()  # in all news and in its column
     newest_first = sorted(rows, key=lambda a: (a.published_at, a.id), reverse=True)
     by_column = defaultdict(list)
     for article in sorted(rows, key=lambda a: (a.is_pinned, a.published_at, a.id), reverse=True):
@@ -83,13 +87,15 @@ def _lists_of(rows, columns, setting):
 
 
 def render_home(request, columns, lists):
-    """The home page with the given HTML of each list (`lists`, as home() makes them),
-    or where a list's value is None, its kept page marker."""
+    """The home page for the columns of these ids, with the given HTML of each list
+    (`lists`, as home_lists() makes them), or where a list's value is None, its
+    kept page marker."""
     items = {name: kept.marker(name) if html is None else html for name, html in lists.items()}
+    by_id = positions.ranking().column_by_id  # the navigation's, cached
     context = {
         "pinned_section": items["pinned_section"],
         "latest_items": items["latest"],
-        "column_blocks": [(column, items[f"column_{column.pk}"]) for column in columns],
+        "column_blocks": [(by_id[pk], items[f"column_{pk}"]) for pk in columns if pk in by_id],
     }
     return render_to_string("news/home.html", context, request)
 

@@ -327,7 +327,7 @@ def test_the_statement_is_prepared_again_on_a_new_connection(client, shelf):
     def read():
         with CaptureQueriesContext(connection) as queries:
             page = reading(client, article)
-        return [q["sql"].split()[0] for q in queries.captured_queries].count("PREPARE"), page
+        return sum("PREPARE" in q["sql"] for q in queries.captured_queries), page
 
     connection.close()
     assert read()[0] == 1  # a new connection
@@ -341,8 +341,8 @@ def test_the_statement_is_prepared_again_on_a_new_connection(client, shelf):
 @on_postgresql
 def test_behind_a_pooler_in_transaction_mode_nothing_is_prepared(client, shelf, monkeypatch):
     monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
-    monkeypatch.setattr(connection, "fedsite_reading_prepared", False, raising=False)
+    monkeypatch.setattr(connection, "fedsite_prepared", None, raising=False)
     with CaptureQueriesContext(connection) as queries:
         page = reading(client, shelf[3])
-    assert not any(q["sql"].startswith(("PREPARE", "EXECUTE")) for q in queries.captured_queries)
+    assert not any("PREPARE" in q["sql"] or "EXECUTE" in q["sql"] for q in queries.captured_queries)
     assert links_of(page, "上一篇") == [shelf[2].pk]

@@ -454,8 +454,8 @@ def test_the_kept_home_page_is_the_page_rendered_from_the_request(client, db, pi
         request = RequestFactory().get("/?uncached=1", **extra)
         request.reader, request.user = preferences_for(request), AnonymousUser()
         request.resolver_match = resolve("/")
-        ranking = positions.ranking()
-        expected = views.render_home(request, ranking.columns, views.home_lists(ranking))
+        columns = [column.pk for column in positions.ranking().columns]
+        expected = views.render_home(request, columns, views.home_lists(columns))
         if request.reader.traditional:
             expected = to_traditional(expected)
         assert response.content.decode() == expected, attempt
