@@ -19,9 +19,7 @@ started is stopped on any exit.
 """
 
 import argparse
-import os
 import re
-import secrets
 import signal
 import sys
 import time
@@ -29,9 +27,9 @@ from collections import Counter
 
 import redis
 
-from scripts.instances import OwnedServers
+from scripts.instances import OwnedServers, running_stack
 from scripts.load import Readers, discover, milliseconds, request, summary
-from scripts.stack import HOST, Stack, StackError, app_environment, free_port, http_get
+from scripts.stack import HOST, StackError, http_get
 
 POLL = 0.05  # seconds between two recovery probes
 
@@ -42,7 +40,7 @@ def main():
     try:
         with OwnedServers(args.redis_port, args.postgres_port) as owned:
             owned.postgres.create_database("fedsite")
-            with running_stack(owned, args) as stack:
+            with running_stack(owned, args.articles) as stack:
                 run(args, owned, stack)
     except StackError as error:
         print(error, file=sys.stderr)
@@ -70,24 +68,6 @@ def parse_arguments():
     args.outage = max(3, min(args.outage, 60))
     args.after = max(3, min(args.after, 60))
     return args
-
-
-def running_stack(owned, args):
-    environment = app_environment(
-        {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
-        DATABASE_URL=owned.postgres.url("fedsite"),
-        REDIS_URL=owned.redis.url,
-        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
-        DJANGO_LOG_LEVEL="WARNING",
-    )
-    stack = Stack(owned.folder / "stack", free_port(), [free_port(), free_port()], environment)
-    print("准备数据库……", flush=True)
-    stack.prepare(demo=True)
-    if args.articles:
-        stack.manage(["generate_corpus", "--count", str(args.articles)])
-    stack.start(prepare=False)
-    print(f"服务已启动：{stack.url()}（日志 {stack.logs}）", flush=True)
-    return stack
 
 
 def run(args, owned, stack):

@@ -5,6 +5,7 @@ in use is refused rather than taken over. Everything lives in a temporary folder
 that is removed at the end."""
 
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -13,7 +14,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from scripts.stack import HOST, StackError, port_is_free, wait_until
+from scripts.stack import (
+    HOST,
+    Stack,
+    StackError,
+    app_environment,
+    free_port,
+    port_is_free,
+    wait_until,
+)
 
 POSTGRES_BIN_DIRS = sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
 
@@ -181,3 +190,24 @@ class OwnedServers:
         if self.postgres.data.exists():
             self.postgres.stop(mode="immediate")
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def running_stack(owned, articles):
+    """The production stack (scripts.stack) on the servers `owned` started, with the
+    demo content and `articles` generated articles more: what the fault and soak
+    runs read from."""
+    environment = app_environment(
+        {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
+        DATABASE_URL=owned.postgres.url("fedsite"),
+        REDIS_URL=owned.redis.url,
+        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    stack = Stack(owned.folder / "stack", free_port(), [free_port(), free_port()], environment)
+    print("准备数据库……", flush=True)
+    stack.prepare(demo=True)
+    if articles:
+        stack.manage(["generate_corpus", "--count", str(articles)])
+    stack.start(prepare=False)
+    print(f"服务已启动：{stack.url()}（日志 {stack.logs}）", flush=True)
+    return stack

@@ -16,7 +16,6 @@ prints the figures and exits 1 on any 5xx, any failed editor action or anything 
 """
 
 import argparse
-import os
 import random
 import re
 import secrets
@@ -31,9 +30,9 @@ import psycopg2
 import redis
 
 from scripts.faults import stop_on_signals
-from scripts.instances import OwnedServers
+from scripts.instances import OwnedServers, running_stack
 from scripts.load import Readers, discover, milliseconds, percentile, summary
-from scripts.stack import HOST, Stack, StackError, app_environment, free_port, http_get
+from scripts.stack import HOST, StackError, http_get
 from scripts.web import Browser
 
 ROLE = "审核"  # the reviewers' group (news/migrations/0003_roles.py): write and publish
@@ -66,7 +65,7 @@ def main():
     try:
         with OwnedServers(args.redis_port, args.postgres_port) as owned:
             owned.postgres.create_database("fedsite")
-            with running_stack(owned, args) as stack:
+            with running_stack(owned, args.articles) as stack:
                 ok = run(args, owned, stack)
     except StackError as error:
         print(error, file=sys.stderr)
@@ -85,24 +84,6 @@ def parse_arguments():
     args = parser.parse_args()
     args.minutes = max(0.5, min(args.minutes, 15))
     return args
-
-
-def running_stack(owned, args):
-    environment = app_environment(
-        {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
-        DATABASE_URL=owned.postgres.url("fedsite"),
-        REDIS_URL=owned.redis.url,
-        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
-        DJANGO_LOG_LEVEL="WARNING",
-    )
-    stack = Stack(owned.folder / "stack", free_port(), [free_port(), free_port()], environment)
-    print("准备数据库……", flush=True)
-    stack.prepare(demo=True)
-    if args.articles:
-        stack.manage(["generate_corpus", "--count", str(args.articles)])
-    stack.start(prepare=False)
-    print(f"服务已启动：{stack.url()}（日志 {stack.logs}）", flush=True)
-    return stack
 
 
 def create_editors(stack, count):
