@@ -21,7 +21,7 @@ class FedsiteConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import cache, checks  # noqa: F401 (checks registers the deployment checks)
+        from . import cache, checks, kept  # noqa: F401 (checks registers the deployment checks)
         from .models import ExternalLink, SiteProfile, TraditionalPhrase
         from .reader import forget_traditional_phrases
         from .text import clean_text_fields_on_save
@@ -37,3 +37,5 @@ class FedsiteConfig(AppConfig):
         # No control characters in stored text; no metadata in stored images (issue 9).
         clean_text_fields_on_save(self)
         strip_images_on_save(self)
+        # What kept pages are rendered with, read now, before any template is loaded.
+        kept.release()

@@ -86,7 +86,7 @@ def current_generation(stored, key=GENERATION_KEY):
     if stored is not None:
         return stored
     # A fresh cache: start from the clock so numbers never repeat after a flush.
-    generation = int(timezone.now().timestamp() * 1000)
+    generation = _starting_generation()
     cache.add(key, generation, None)
     return cache.get(key, generation)
 
@@ -114,12 +114,24 @@ def per_generation(key, compute, timeout=PAGE_TIMEOUT):
 def bump_site_generation(frame=True):
     """A content change: every page built before it is stale. `frame=False` for an
     article's own save, which leaves the frame generation (FRAME_KEY) as it is."""
-    for key in (GENERATION_KEY, FRAME_KEY) if frame else (GENERATION_KEY,):
+    keys = (GENERATION_KEY, FRAME_KEY) if frame else (GENERATION_KEY,)
+    together = getattr(cache, "incr_together", None)
+    if together is not None:
+        # Both or neither (fedsite.cache_backends): between two separate increments a
+        # request could read the new site generation with the old frame, and store a
+        # page built from a kept rendering of the old data under the new number.
+        together(keys, start=_starting_generation)
+        return
+    for key in keys:
         try:
             cache.incr(key)
         except ValueError:  # not there yet
             current_generation(None, key)
             cache.incr(key)
+
+
+def _starting_generation():
+    return int(timezone.now().timestamp() * 1000)
 
 
 def _content_changed(sender, **kwargs):

@@ -121,6 +121,22 @@ class ResilientRedisCache(RedisCache):
         call = partial(super().incr, key, delta, version)
         return self._try(call, None, writes=[self._stored(key, version)])
 
+    def incr_together(self, keys, start):
+        """Add 1 to each of `keys` in one MULTI/EXEC, so that all change or none (a
+        missing key starts from start()): the generations of fedsite.cache."""
+        stored = [self._stored(key, None) for key in keys]
+
+        def increment():
+            client = self._cache.get_client(stored[0], write=True)
+            with client.pipeline(transaction=True) as pipeline:
+                for key in stored:
+                    # Django's serializer keeps an int as its digits: INCR can add to it.
+                    pipeline.set(key, start(), nx=True)
+                    pipeline.incr(key)
+                pipeline.execute()
+
+        return self._try(increment, None, writes=stored)
+
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         call = partial(super().set_many, data, timeout, version)
         return self._try(call, list(data), writes=[self._stored(key, version) for key in data])

@@ -23,11 +23,13 @@ kept page with the page rendered from the request holds the templates to this.
 """
 
 import hashlib
+import os
 import re
 import secrets
 from functools import cache as once
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
@@ -162,6 +164,11 @@ class _MarkedRequest:
     from besides the frame (an article's updated_at, read with the article)."""
 
     _messages = ()
+    # What a rendering may read of the request itself: nothing of one reader's
+    # (cookies, session, query), which would end up in every reader's page.
+    _SHARED = frozenset({"method", "reader", "resolver_match", "urlconf", "LANGUAGE_CODE"})
+    # Of META, not the reader's cookies, nor what CSRF middleware put there from them.
+    _PRIVATE_META = frozenset({"HTTP_COOKIE", "CSRF_COOKIE", "CSRF_COOKIE_NEEDS_UPDATE"})
 
     def __init__(self, request):
         self._request = request
@@ -169,10 +176,12 @@ class _MarkedRequest:
         self.stamp = None
         # Its own copy, to see whether the rendering asked for a CSRF token
         # (get_token marks it here).
-        self.META = dict(request.META)
+        self.META = {k: v for k, v in request.META.items() if k not in self._PRIVATE_META}
 
     def __getattr__(self, name):
-        return getattr(self._request, name)
+        if name in self._SHARED:
+            return getattr(self._request, name)
+        raise AttributeError(f"a kept page cannot read request.{name}: it is every reader's")
 
     @property
     def asked_for_csrf_token(self):
@@ -205,14 +214,33 @@ class _MarkedRequest:
 
 @once
 def _release():
-    """A digest of the templates and the static files' manifest this process serves
-    with: kept renderings of another release are never read."""
-    digest = hashlib.sha256()
-    for directory in map(Path, settings.TEMPLATES[0]["DIRS"]):
-        for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(directory)).encode())
-            digest.update(path.read_bytes())
+    """A digest of what renderings are made with: the templates, the translations,
+    the project's Python code, the static files' manifest and FEDSITE_RELEASE if the
+    deploy names one. Kept renderings of another release are never read. Computed
+    when the site starts (fedsite.apps), before any template is loaded, so a worker
+    started before a deploy keeps the digest of the files it rendered with."""
+    digest = hashlib.sha256(os.environ.get("FEDSITE_RELEASE", "").encode())
+    base = Path(settings.BASE_DIR)
+    sources = [(Path(folder), "*") for folder in settings.TEMPLATES[0]["DIRS"]]
+    sources += [(Path(folder), "*.mo") for folder in settings.LOCALE_PATHS]
+    # The project's own apps (folders at the top of the repository), not the
+    # installed packages.
+    sources += [
+        (Path(config.path), "*.py")
+        for config in apps.get_app_configs()
+        if Path(config.path).parent == base
+    ]
+    for folder, pattern in sources:
+        for path in sorted(folder.rglob(pattern)):
+            if path.is_file():
+                digest.update(str(path.relative_to(folder)).encode())
+                digest.update(path.read_bytes())
     manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
     if manifest.is_file():
         digest.update(manifest.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def release():
+    """The release digest (_release), for fedsite.apps to compute at start."""
+    return _release()

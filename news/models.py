@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
-from django.db import connections, models, router, transaction
+from django.db import DatabaseError, connections, models, router, transaction
 from django.db.models import F, Q
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -417,7 +417,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
+        if update_fields:
             # Every save is a change: its page, kept in parts until updated_at moves
             # (news.article_page), must not outlive a save of some fields only.
             update_fields = kwargs["update_fields"] = {*update_fields, "updated_at"}
@@ -554,7 +554,7 @@ class Article(models.Model):
     def neighbours_and_related(self, related_count):
         """The previous (older) and next (newer) live articles of the same column and
         its newest others (相关稿件), as the article's page lists them."""
-        found = Article.objects.reading(self.pk, related_count)
+        found = Article.objects.reading(self.pk, related_count) if self.pk else None
         if found is None:
             return None, None, []
         return found.previous, found.next, found.related
@@ -720,8 +720,17 @@ def _execute_prepared(cursor, connection, name, sql, params):
     placeholders = ", ".join(["%s"] * len(params))
     prepared = getattr(connection, "fedsite_prepared", None)
     if prepared is not None and name in prepared:
-        cursor.execute(f"EXECUTE {name} ({placeholders})", params)
-        return
+        try:
+            cursor.execute(f"EXECUTE {name} ({placeholders})", params)
+            return
+        except DatabaseError:
+            # The statement is gone or no longer fits (a pooler lent another server
+            # connection, DISCARD ALL, a column's type changed by a migration): start
+            # again from DEALLOCATE ALL, at once where no transaction was broken.
+            connection.fedsite_prepared = None
+            if connection.in_atomic_block:
+                raise
+            prepared = None
     setup = ""
     if prepared is None:
         # A new connection, or one where a statement failed and what it holds is not

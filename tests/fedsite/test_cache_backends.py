@@ -14,6 +14,13 @@ from django.test import Client
 from django.urls import reverse
 
 from fedsite import cache_backends
+from fedsite.cache import (
+    FRAME_KEY,
+    GENERATION_KEY,
+    bump_site_generation,
+    frame_generation,
+    site_generation,
+)
 from news.models import Article
 from tests.factories import ArticleFactory
 from tests.helpers import change_form
@@ -177,3 +184,30 @@ def test_a_few_lost_writes_are_forgotten_one_by_one_on_return(gated_cache, gate)
 
     assert cache.get("page") is None
     assert cache.get("unrelated") == "still good"
+
+
+def test_the_generations_move_together_or_not_at_all(gated_cache, gate):
+    """A save bumps the site and frame generations in one MULTI/EXEC: a reader never
+    sees one moved without the other (fedsite.cache)."""
+    site, frame = site_generation(), frame_generation()
+
+    bump_site_generation()
+    assert (site_generation(), frame_generation()) == (site + 1, frame + 1)
+    bump_site_generation(frame=False)  # an article's own save
+    assert (site_generation(), frame_generation()) == (site + 2, frame + 1)
+
+    gate.shut()
+    bump_site_generation()  # lost: remembered, and forgotten on return
+    gate.open()
+    time.sleep(0.5)
+    assert site_generation() not in (site + 2, site + 3)
+    assert frame_generation() not in (frame + 1, frame + 2)
+
+
+def test_a_missing_generation_starts_from_the_clock(gated_cache):
+    gated_cache.delete_many([GENERATION_KEY, FRAME_KEY])
+    before = int(time.time() * 1000)
+
+    bump_site_generation()
+
+    assert site_generation() > before and frame_generation() > before

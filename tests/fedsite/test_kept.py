@@ -114,3 +114,16 @@ def test_a_rendering_with_a_place_this_request_does_not_fill_is_made_again():
     kept.page(request_for("/"), "probe", render_two, {"a": "1", "b": "2"})
 
     assert kept.page(request_for("/"), "probe", render_one, {"a": "1"}) == "1"
+
+
+def test_a_rendering_holds_nothing_of_the_readers_cookies_or_query():
+    """Whoever asks first, no reader's cookie, session or query string is written
+    into the page every reader gets."""
+    nosy = engines["django"].from_string(
+        "{{ request.COOKIES.seen }}{{ request.GET.q }}{{ request.META.HTTP_COOKIE }}{{ news }}"
+    )
+    request = request_for("/news/?q=mine", HTTP_COOKIE="seen=private-value")
+
+    filled = kept.page(request, "probe", Renderings(nosy), {"news": "ok"})
+
+    assert filled == "ok"

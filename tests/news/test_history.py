@@ -132,7 +132,7 @@ def test_restoring_an_old_version_saves_it_as_a_new_one(as_reviewer, reviewer, c
     assert response.status_code == 302
     article.refresh_from_db()
     assert (article.title, article.body) == ("表彰大会召开", "<p>表彰先进集体535个。</p>")
-    assert "535" in page(Client().get(article.get_absolute_url()))
+    assert "表彰先进集体535个" in page(Client().get(article.get_absolute_url()))
     after = snapshot(article)
     assert after[: len(before)] == before
     assert len(after) == len(before) + 1
@@ -184,7 +184,7 @@ def test_editor_posting_a_restore_is_refused_and_a_reviewer_still_can_restore(
     article.refresh_from_db()
     assert (article.title, article.version) == ("第二版", version)
     assert snapshot(article) == before
-    assert "600" in page(Client().get(article.get_absolute_url()))
+    assert "表彰先进集体600个" in page(Client().get(article.get_absolute_url()))
 
     assert restore(as_reviewer, first).status_code == 302
     article.refresh_from_db()
