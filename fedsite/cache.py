@@ -91,18 +91,21 @@ def current_generation(stored, key=GENERATION_KEY):
     return cache.get(key, generation)
 
 
-def per_generation(key, compute, timeout=PAGE_TIMEOUT):
+def per_generation(key, compute, timeout=PAGE_TIMEOUT, generation_key=GENERATION_KEY, values=None):
     """`compute()`'s value, kept in the cache until the next content save: for what
     many pages show and only a save changes (the site profile, the footer links, the
     column navigation). One round trip when kept (the generation and the value in one
-    get_many), whichever app server asks. Not for anything that changes by the clock
-    (`changes_at`): only the page cache knows the schedule.
+    get_many, or `values`, a get_many the caller made with both keys among its own),
+    whichever app server asks. `generation_key=FRAME_KEY` keeps it past an article's
+    own save (the footer, the home page's columns). Not for anything that changes by
+    the clock (`changes_at`): only the page cache knows the schedule.
 
     The value is tagged with the generation read *before* computing it, so a save
     committed while it is computed (whose second bump follows its commit) makes the
     tag stale rather than the value."""
-    values = cache.get_many([GENERATION_KEY, key])
-    generation = current_generation(values.get(GENERATION_KEY))
+    if values is None:
+        values = cache.get_many([generation_key, key])
+    generation = current_generation(values.get(generation_key), generation_key)
     kept = values.get(key)
     if kept is not None and kept[0] == generation:
         return kept[1]

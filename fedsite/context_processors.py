@@ -1,7 +1,6 @@
 from django.conf import settings
-from django.core.cache import cache
 
-from .cache import frame_generation
+from .cache import FRAME_KEY, per_generation
 from .models import ExternalLink, SiteProfile
 from .reader import Preferences
 
@@ -25,12 +24,12 @@ def _footer():
     """The site profile and footer links: the same on every page and rarely edited,
     so kept in the cache until the next change of the frame (fedsite.cache): an
     article's save leaves them standing."""
-    key = f"fedsite:footer:{frame_generation()}"
-    footer = cache.get(key)
-    if footer is None:
-        footer = (SiteProfile.current(), list(ExternalLink.objects.all()))
-        cache.set(key, footer, 60 * 60)
-    return footer
+    return per_generation(
+        "fedsite:footer",
+        lambda: (SiteProfile.current(), list(ExternalLink.objects.all())),
+        60 * 60,
+        generation_key=FRAME_KEY,
+    )
 
 
 class _Lazy:

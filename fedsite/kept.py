@@ -38,7 +38,7 @@ from django.template.defaultfilters import urlencode
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
-from .cache import FRAME_KEY, current_generation
+from .cache import FRAME_KEY, current_generation, per_generation
 
 # Kept an hour at most, which bounds what the cache holds to the pages read in an
 # hour (an article's rendering is about 13 KB); a page read again is rendered again.
@@ -79,13 +79,7 @@ class Lookup:
         """The value kept under `key` (one of `also`) for this frame generation, or
         compute()'s, kept for the next request: for what a page needs before its
         fills and only the frame changes (the home page's columns)."""
-        frame = current_generation(self.values.get(FRAME_KEY), FRAME_KEY)
-        found = self.values.get(key)
-        if found is not None and found[0] == frame:
-            return found[1]
-        value = compute()
-        cache.set(key, (frame, value), KEPT_TIMEOUT)
-        return value
+        return per_generation(key, compute, KEPT_TIMEOUT, FRAME_KEY, values=self.values)
 
     def page(self, render, fills, stamp=None):
         """The page as HTML text. `render(marked_request)` renders it whole (its
